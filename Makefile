@@ -1,0 +1,45 @@
+# Quick start: `make run` (install, train the default model if none is active, start everything)
+# and `make test` (install, lint, run every test).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EVAL_STAMP := $(VENV)/.installed-eval
+export MODERATION_DATA_DIR ?= $(abspath ../shared/data)
+
+.PHONY: install run test lint format evaluate bench chaos clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(EVAL_STAMP): $(STAMP) requirements-eval.txt
+	$(PY) -m pip install --quiet -r requirements-eval.txt
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m service.run_local
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check service workers models tests scripts
+	$(VENV)/bin/ruff format --check service workers models tests scripts
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format service workers models tests scripts
+	$(VENV)/bin/ruff check --fix service workers models tests scripts
+
+test: $(STAMP) lint
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+evaluate: $(EVAL_STAMP)
+	$(PY) -m scripts.evaluate
+
+bench: $(STAMP)
+	$(PY) -m scripts.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

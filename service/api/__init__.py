@@ -1,0 +1,11 @@
+"""The JSON API used by site backends (`/v1/...`)."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+
+
+def init_app(app: Flask) -> None:
+    from service.api import comments, site  # noqa: F401  (registers the routes on bp)
+
+    app.register_blueprint(bp)

@@ -1,0 +1,136 @@
+"""`/v1/comments`: site backends post comments and read their decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request, url_for
+
+from service import db, queueing, store
+from service.api import bp
+from service.auth import require_site
+from service.problems import Problem
+from service.requests_json import FieldErrors, json_body, optional_str, required_id
+
+
+@bp.post("/comments")
+def post_comment():
+    site = require_site()
+    wait_ms = _wait_ms()
+    fields = _comment_fields(json_body())
+    with db.engine().begin() as conn:
+        comment, created = store.insert_comment(conn, site["id"], fields)
+    if not created:
+        with db.engine().connect() as conn:
+            return jsonify(store.comment_view(conn, comment)), 200
+    # Stored before queued: if Redis loses the job, the comment is still pending in the database.
+    decided = queueing.enqueue_scoring(comment["id"]) and queueing.wait_for_decision(
+        comment["id"], wait_ms
+    )
+    with db.engine().connect() as conn:
+        comment = store.get_comment(conn, comment["id"]) or comment
+        view = store.comment_view(conn, comment)
+    status = 200 if decided and view["decision"] else 202
+    response = jsonify(view)
+    response.status_code = status
+    response.headers["Location"] = url_for("api.get_comment", comment_id=comment["id"])
+    return response
+
+
+@bp.get("/comments/<comment_id>")
+def get_comment(comment_id: str):
+    site = require_site()
+    with db.engine().connect() as conn:
+        comment = store.get_comment(conn, comment_id, site_id=site["id"])
+        if comment is None:
+            raise Problem(404, "Not Found", "No such comment for this site.")
+        return jsonify(store.comment_view(conn, comment))
+
+
+@bp.get("/comments")
+def find_comment():
+    site = require_site()
+    external_id = request.args.get("external_id")
+    if not external_id:
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            "Give the site's comment id as ?external_id=...",
+            errors=[{"field": "external_id", "message": "is required"}],
+        )
+    with db.engine().connect() as conn:
+        comment = store.find_by_external_id(conn, site["id"], external_id)
+        if comment is None:
+            raise Problem(404, "Not Found", "No comment with that external_id for this site.")
+        return jsonify(store.comment_view(conn, comment))
+
+
+def _wait_ms() -> int:
+    raw = request.args.get("wait")
+    if raw is None:
+        return 0
+    limit = int(current_app.config["MAX_WAIT_MS"])
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= limit:
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            f"wait must be a whole number of milliseconds from 0 to {limit}.",
+            errors=[{"field": "wait", "message": f"must be an integer from 0 to {limit}"}],
+        )
+    return value
+
+
+def _comment_fields(body: dict[str, Any]) -> dict[str, Any]:
+    errors = FieldErrors()
+    external_id = required_id(body, "id", errors, path="id")
+    text = body.get("text")
+    limit = int(current_app.config["MAX_TEXT_CHARS"])
+    if not isinstance(text, str) or not text.strip():
+        errors.add("text", "is required and must be a non-empty string")
+    elif len(text) > limit:
+        raise Problem(
+            413, "Content Too Large", f"text is {len(text)} characters; the limit is {limit}."
+        )
+    article = _object(body, "article", errors, required=True)
+    author = _object(body, "author", errors, required=True)
+    fields = {
+        "external_id": external_id,
+        "text": text,
+        "article_id": required_id(article, "id", errors, path="article.id"),
+        "article_title": optional_str(article, "title", errors, path="article.title"),
+        "article_url": optional_str(article, "url", errors, path="article.url"),
+        "author_id": required_id(author, "id", errors, path="author.id"),
+        "author_name": optional_str(author, "name", errors, path="author.name", max_len=200),
+        "parent_id": None,
+    }
+    if body.get("parent_id") is not None:
+        fields["parent_id"] = required_id(body, "parent_id", errors, path="parent_id")
+    for name, value in fields.items():
+        if isinstance(value, str) and not _storable(value):
+            errors.add(name, "contains NUL characters or unpaired surrogates")
+    errors.raise_if_any()
+    return fields
+
+
+def _object(body: dict[str, Any], key: str, errors: FieldErrors, *, required: bool) -> dict:
+    value = body.get(key)
+    if isinstance(value, dict):
+        return value
+    if value is not None or required:
+        errors.add(key, "is required and must be an object" if required else "must be an object")
+    return {}
+
+
+def _storable(value: str) -> bool:
+    """Text every database keeps intact: no NUL (PostgreSQL refuses it) and valid Unicode."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

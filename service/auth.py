@@ -1,0 +1,53 @@
+"""Site API keys: generated once, stored only as a hash, presented as a bearer token."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, request
+
+from service import db
+from service.problems import Problem
+
+KEY_PREFIX = "mk_"
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def presented_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def site_for_key(key: str | None) -> dict[str, Any] | None:
+    if not key:
+        return None
+    with db.engine().connect() as conn:
+        row = conn.execute(sa.select(db.sites).where(db.sites.c.key_hash == hash_key(key))).first()
+    return dict(row._mapping) if row else None
+
+
+def require_site(key: str | None = None) -> dict[str, Any]:
+    """The calling site, or a 401 problem. Stored on flask.g for the rest of the request."""
+    site = site_for_key(key if key is not None else presented_key())
+    if site is None:
+        raise Problem(
+            401,
+            "Unauthorized",
+            "Send the site's API key as 'Authorization: Bearer <key>'.",
+            headers={"WWW-Authenticate": 'Bearer realm="moderation"'},
+        )
+    g.site = site
+    return site

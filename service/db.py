@@ -1,0 +1,141 @@
+"""Storage: the SQLAlchemy engine and the schema (SQLAlchemy Core tables, SQLite or PostgreSQL).
+
+The database is the record of every comment and decision; Redis is only transport.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.engine import Engine
+
+metadata = sa.MetaData()
+
+sites = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    # sha256 of the key: keys are long random tokens, so a fast hash is safe and can be looked up.
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("key_prefix", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("site_id", sa.String(40), sa.ForeignKey("sites.id"), nullable=False),
+    sa.Column("external_id", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("article_id", sa.String(200), nullable=False),
+    sa.Column("article_title", sa.Text),
+    sa.Column("article_url", sa.Text),
+    sa.Column("author_id", sa.String(200), nullable=False),
+    sa.Column("author_name", sa.Text),
+    sa.Column("parent_id", sa.String(200)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decision_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("site_id", "external_id", name="uq_comments_site_external"),
+    sa.Index("ix_comments_site_status_created", "site_id", "status", "created_at"),
+    sa.Index("ix_comments_status_updated", "status", "updated_at"),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "comment_id", sa.String(40), sa.ForeignKey("comments.id"), nullable=False, index=True
+    ),
+    # machine: the active model's decision; moderator: a person's; shadow: a candidate model's.
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("scores", sa.JSON),
+    sa.Column("reasons", sa.JSON),
+    sa.Column("model_version", sa.String(80)),
+    sa.Column("policy_version", sa.Integer),
+    sa.Column("moderator", sa.String(200)),
+    sa.Column("note", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # "machine:<version>" makes a second machine decision by the same model impossible (jobs are
+    # idempotent even when RQ or the sweeper runs one twice). NULL for people, who may decide again.
+    sa.Column("dedupe_key", sa.String(120)),
+    sa.UniqueConstraint("comment_id", "dedupe_key", name="uq_decisions_once"),
+)
+
+# Small key/value state shared by every process: e.g. which model version is active.
+app_state = sa.Table(
+    "app_state",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z; SQLite hands back naive datetimes, which we stored as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
+            # WAL lets the web and worker processes read while another writes.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables; safe to run any number of times."""
+    metadata.create_all(engine, checkfirst=True)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    app.extensions["db_engine"] = engine
+    create_schema(engine)
+
+
+def engine() -> Engine:
+    return current_app.extensions["db_engine"]
+
+
+def get_state(conn: sa.Connection, key: str) -> str | None:
+    return conn.execute(sa.select(app_state.c.value).where(app_state.c.key == key)).scalar()
+
+
+def set_state(conn: sa.Connection, key: str, value: str) -> None:
+    updated = conn.execute(
+        app_state.update().where(app_state.c.key == key).values(value=value, updated_at=utcnow())
+    )
+    if updated.rowcount == 0:
+        conn.execute(app_state.insert().values(key=key, value=value, updated_at=utcnow()))

@@ -1,0 +1,94 @@
+"""Reading a JSON request body with the right problem for each way it can be wrong."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from service.problems import Problem
+
+# Deeply nested JSON is never a real comment; refusing it keeps the parser's recursion bounded.
+MAX_DEPTH = 32
+
+
+def json_body() -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise Problem(415, "Unsupported Media Type", "Send the body as application/json.")
+    raw = request.get_data(cache=True)  # Werkzeug enforces MAX_CONTENT_LENGTH here (413).
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Problem(
+            400, "Bad Request", f"The body is not valid UTF-8 (byte {exc.start})."
+        ) from None
+    if _nesting(text) > MAX_DEPTH:
+        raise Problem(400, "Bad Request", f"The JSON is nested deeper than {MAX_DEPTH} levels.")
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise Problem(422, "Unprocessable Content", "The body must be a JSON object.")
+    return body
+
+
+def _nesting(text: str) -> int:
+    """Upper bound of bracket depth, counted without parsing (brackets inside strings count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+class FieldErrors:
+    """Collects every field problem so the client sees them all in one 422."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.append({"field": field, "message": message})
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise Problem(
+                422,
+                "Unprocessable Content",
+                "Some fields are missing or wrong.",
+                errors=self.errors,
+            )
+
+
+def optional_str(
+    body: dict[str, Any], key: str, errors: FieldErrors, *, path: str, max_len: int = 2000
+) -> str | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        errors.add(path, "must be a string")
+        return None
+    if len(value) > max_len:
+        errors.add(path, f"must be at most {max_len} characters")
+        return None
+    return value
+
+
+def required_id(body: dict[str, Any], key: str, errors: FieldErrors, *, path: str) -> str | None:
+    """An identifier: a non-empty string (numbers are accepted and kept as their decimal text)."""
+    value = body.get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        errors.add(path, "is required and must be a non-empty string")
+        return None
+    if len(value) > 200:
+        errors.add(path, "must be at most 200 characters")
+        return None
+    return value

@@ -1,0 +1,139 @@
+"""Reading and writing comments and decisions; the one place that knows the tables' shapes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from service import db
+
+STATUS_BY_ACTION = {"approve": "approved", "hold": "held", "reject": "rejected"}
+
+
+def new_comment_id() -> str:
+    return "cmt_" + uuid.uuid4().hex
+
+
+def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) -> tuple[dict, bool]:
+    """Store a new pending comment; (row, created). A repeated site id returns the stored row."""
+    now = db.utcnow()
+    row = {
+        "id": new_comment_id(),
+        "site_id": site_id,
+        "status": "pending",
+        "created_at": now,
+        "updated_at": now,
+        **fields,
+    }
+    try:
+        with conn.begin_nested():
+            conn.execute(db.comments.insert().values(**row))
+    except IntegrityError:
+        existing = find_by_external_id(conn, site_id, fields["external_id"])
+        if existing is None:  # the conflict was something else: let it surface
+            raise
+        return existing, False
+    return row, True
+
+
+def get_comment(conn: sa.Connection, comment_id: str, site_id: str | None = None) -> dict | None:
+    query = sa.select(db.comments).where(db.comments.c.id == comment_id)
+    if site_id is not None:
+        query = query.where(db.comments.c.site_id == site_id)
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def find_by_external_id(conn: sa.Connection, site_id: str, external_id: str) -> dict | None:
+    row = conn.execute(
+        sa.select(db.comments).where(
+            db.comments.c.site_id == site_id, db.comments.c.external_id == external_id
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def get_decision(conn: sa.Connection, decision_id: int | None) -> dict | None:
+    if decision_id is None:
+        return None
+    row = conn.execute(sa.select(db.decisions).where(db.decisions.c.id == decision_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def record_machine_decision(
+    conn: sa.Connection,
+    comment_id: str,
+    *,
+    action: str,
+    scores: dict[str, float],
+    reasons: list[dict],
+    model_version: str,
+    policy_version: int | None = None,
+) -> int | None:
+    """Store the active model's decision, update the comment; None if this version already decided.
+
+    The unique (comment_id, dedupe_key) constraint makes a repeated job a no-op, so a comment gets
+    exactly one machine decision per model version even when a job runs twice.
+    """
+    now = db.utcnow()
+    try:
+        with conn.begin_nested():
+            decision_id = conn.execute(
+                db.decisions.insert()
+                .values(
+                    comment_id=comment_id,
+                    kind="machine",
+                    action=action,
+                    scores=scores,
+                    reasons=reasons,
+                    model_version=model_version,
+                    policy_version=policy_version,
+                    created_at=now,
+                    dedupe_key=f"machine:{model_version}",
+                )
+                .returning(db.decisions.c.id)
+            ).scalar_one()
+    except IntegrityError:
+        return None
+    # A moderator's decision outranks the machine: only a comment still pending takes this one.
+    conn.execute(
+        db.comments.update()
+        .where(db.comments.c.id == comment_id, db.comments.c.status == "pending")
+        .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
+    )
+    return decision_id
+
+
+def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
+    """The comment as the API shows it to its site."""
+    decision = get_decision(conn, comment["decision_id"])
+    return {
+        "id": comment["id"],
+        "external_id": comment["external_id"],
+        "status": comment["status"],
+        "article": {
+            "id": comment["article_id"],
+            "title": comment["article_title"],
+            "url": comment["article_url"],
+        },
+        "author": {"id": comment["author_id"], "name": comment["author_name"]},
+        "parent_id": comment["parent_id"],
+        "created_at": db.isoformat(comment["created_at"]),
+        "decision": decision_view(decision) if decision else None,
+    }
+
+
+def decision_view(decision: dict) -> dict[str, Any]:
+    return {
+        "action": decision["action"],
+        "kind": decision["kind"],
+        "scores": decision["scores"] or {},
+        "reasons": decision["reasons"] or [],
+        "model_version": decision["model_version"],
+        "policy_version": decision["policy_version"],
+        "moderator": decision["moderator"],
+        "decided_at": db.isoformat(decision["created_at"]),
+    }

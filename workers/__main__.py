@@ -1,0 +1,48 @@
+"""`python -m workers`: build settings and connections, preload the active model once, then work.
+
+The default worker class is RQ's SimpleWorker, which runs jobs in this process: the forking
+`Worker` pays for a fork per job (several milliseconds; `make bench` prints both) and would load
+the model again in every child if it changed. SIGTERM finishes the job in hand, then stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from rq import SimpleWorker, Worker
+
+from service import create_app
+from workers import runtime
+
+WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
+    parser.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    parser.add_argument("--worker-class", choices=sorted(WORKER_CLASSES), default="simple")
+    parser.add_argument("--name", default=None, help="worker name (default: RQ's)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    app = create_app()
+    rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    try:
+        version, _ = rt.models.get()  # the expensive set-up, once, before the first job
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger("workers").info("model %s loaded", version)
+
+    worker_class = WORKER_CLASSES[args.worker_class]
+    worker = worker_class(
+        [app.extensions["queue"]], connection=app.extensions["redis"], name=args.name
+    )
+    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

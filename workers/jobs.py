@@ -1,0 +1,43 @@
+"""RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more."""
+
+from __future__ import annotations
+
+import logging
+
+from service import broker, store
+from workers import pipeline, runtime
+
+log = logging.getLogger(__name__)
+
+
+def score_comment(comment_id: str) -> str | None:
+    """Decide a stored comment with the active model and policy; returns the action taken."""
+    rt = runtime.current()
+    with rt.engine.connect() as conn:
+        comment = store.get_comment(conn, comment_id)
+    if comment is None:
+        log.warning("comment %s no longer exists; nothing to score", comment_id)
+        return None
+    version, classifier = rt.models.get()
+    outcome = pipeline.decide_comment(classifier, comment["text"])
+    with rt.engine.begin() as conn:
+        store.record_machine_decision(
+            conn,
+            comment_id,
+            action=outcome.action,
+            scores=outcome.scores,
+            reasons=outcome.reasons,
+            model_version=version,
+            policy_version=outcome.policy_version,
+        )
+    _signal_decided(rt, comment_id)
+    return outcome.action
+
+
+def _signal_decided(rt: runtime.Runtime, comment_id: str) -> None:
+    """Wake an API request waiting for this decision (?wait=...)."""
+    key = broker.decision_signal_key(comment_id)
+    pipe = rt.redis.pipeline(transaction=False)
+    pipe.lpush(key, "1")
+    pipe.expire(key, int(rt.config["DECISION_SIGNAL_TTL_SECONDS"]))
+    pipe.execute()

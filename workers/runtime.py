@@ -1,0 +1,87 @@
+"""What a worker process sets up once: settings, database engine, Redis, and the active model.
+
+Jobs read it through `current()`. The model is loaded once at start and re-checked against the
+database's active version at most every MODEL_REFRESH_SECONDS, so a promoted or rolled-back version
+is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import redis
+from models.registry import Registry
+from sqlalchemy.engine import Engine
+
+from models.classifier import Classifier
+from service import model_state
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ModelCache:
+    registry: Registry
+    engine: Engine
+    refresh_seconds: float
+    _version: str | None = None
+    _classifier: Classifier | None = None
+    _checked_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self) -> tuple[str, Classifier]:
+        """The active (version, classifier); loads a newly activated version when it appears."""
+        now = time.monotonic()
+        if self._classifier is None or now - self._checked_at >= self.refresh_seconds:
+            with self._lock:
+                self._refresh(now)
+        if self._classifier is None or self._version is None:
+            raise RuntimeError("no active model: run `flask --app service models train` first")
+        return self._version, self._classifier
+
+    def _refresh(self, now: float) -> None:
+        with self.engine.connect() as conn:
+            active = model_state.active_version(conn)
+        self._checked_at = now
+        if active is None or active == self._version:
+            return
+        log.info("loading model version %s", active)
+        classifier = self.registry.load(active)
+        self._version, self._classifier = active, classifier
+
+
+@dataclass
+class Runtime:
+    config: dict[str, Any]
+    engine: Engine
+    redis: redis.Redis
+    models: ModelCache
+
+
+_current: Runtime | None = None
+
+
+def install(config: dict[str, Any], engine: Engine, conn: redis.Redis) -> Runtime:
+    global _current
+    cache = ModelCache(
+        registry=Registry(Path(config["MODEL_DIR"])),
+        engine=engine,
+        refresh_seconds=float(config["MODEL_REFRESH_SECONDS"]),
+    )
+    _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache)
+    return _current
+
+
+def current() -> Runtime:
+    """This process's runtime; built from the environment on first use (e.g. in an RQ child)."""
+    if _current is None:
+        from service import create_app
+
+        app = create_app()
+        return install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    return _current
