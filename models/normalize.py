@@ -1,0 +1,214 @@
+"""Text normalisation against evasion, with a map back to the original characters.
+
+The classifier only ever sees `Normalized.text`; evidence spans are mapped back to the
+comment the user wrote through `Normalized.offsets`. Every step is length-tracked so that
+`offsets[i]` is the index in `original` of the character that produced `text[i]`.
+
+Speed matters (the scorer must handle thousands of comments a second), so the common
+ASCII case skips the per-character Unicode table and every rewrite is a compiled regex
+that does nothing when it does not match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Normalized", "normalize"]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    original: str
+    text: str
+    offsets: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) range of `text` to a [start, end) range of `original`."""
+        n = len(self.text)
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        if start == end:
+            pos = self.offsets[start] if start < n else len(self.original)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+# Look-alike letters from other scripts that NFKC leaves alone (Cyrillic, Greek, etc.).
+_CONFUSABLES = {
+    "а": "a", "в": "b", "с": "c", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j",
+    "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "т": "t", "у": "y", "х": "x", "ѕ": "s",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɑ": "a", "ı": "i", "ł": "l", "ø": "o", "đ": "d",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ß": "ss", "æ": "ae", "œ": "oe",
+    "þ": "th", "ð": "d", "ŀ": "l", "ℓ": "l", "∪": "u", "∩": "n", "⊂": "c", "√": "v",
+}  # fmt: skip
+
+_CHAR_CACHE: dict[str, str] = {}
+_CACHE_LIMIT = 50_000
+
+
+def _map_char(ch: str) -> str:
+    """NFKC, drop invisible/format and combining characters, fold confusables, lowercase."""
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        cat = unicodedata.category(c)
+        if cat in ("Cf", "Mn", "Me", "Cs", "Co", "Cn"):
+            continue  # zero-width joiners, bidi marks, stray accents: invisible to a reader
+        if cat == "Cc" and c not in "\t\n\r":
+            continue
+        if cat.startswith("Z") or c in "\t\n\r":
+            out.append(" ")
+            continue
+        c = c.lower()
+        c = _CONFUSABLES.get(c, c)
+        if not c.isascii():
+            # Strip accents: "fúck" -> "fuck". Keep letters without an ASCII base as they are.
+            base = "".join(
+                b for b in unicodedata.normalize("NFD", c) if not unicodedata.combining(b)
+            )
+            c = base or c
+            c = _CONFUSABLES.get(c, c)
+        out.append(c)
+    return "".join(out)
+
+
+def _unicode_pass(text: str) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    offsets: list[int] = []
+    cache = _CHAR_CACHE
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            if ch.isprintable() or ch == " ":
+                parts.append(ch.lower())
+                offsets.append(i)
+            elif ch in "\t\n\r":
+                parts.append(" ")
+                offsets.append(i)
+            continue
+        mapped = cache.get(ch)
+        if mapped is None:
+            mapped = _map_char(ch)
+            if len(cache) < _CACHE_LIMIT:
+                cache[ch] = mapped
+        for c in mapped:
+            parts.append(c)
+            offsets.append(i)
+    return "".join(parts), offsets
+
+
+# --- regex rewrites on the lowercased text -------------------------------------------
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+     "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l", "¡": "i"}
+)  # fmt: skip
+
+# A "word" that mixes letters with digits or symbols used for letters: "1d10t", "sh!t", "$hit".
+_MIXED_WORD = re.compile(
+    r"(?<![\w@$!|+*#%])(?=[\w@$!|+*#%]*[a-z])(?=[\w@$!|+*#%]*[0-9@$!|+*#%][\w@$!|+*#%])"
+    r"[\w@$!|+*#%]+"
+)
+_HAS_SUBST = re.compile(r"[0-9@$!|+*#%]")
+_SUBST_NEAR_LETTER = re.compile(r"[a-z][0-9@$!|+*#%]+[\w@$!|+*#%]|[0-9@$!|+*#%][a-z]")
+_TRAILING_PUNCT = re.compile(r"[!|+*#%]+$")
+# Numbers with units or ordinals are not leetspeak ("2nd", "10am", "5km", "1980s").
+_NUMERIC_WORD = re.compile(
+    r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|mm|cm|km|kg|g|lb|lbs|x|h|hrs|min|gb|mb|p|v)?$"
+)
+_WILDCARDS = re.compile(r"[*#%]")
+
+# Words commonly masked with "*" or "#" ("f**k", "sh#t"); used only to fill the masks back in.
+_MASKABLE = (
+    "fuck", "fucker", "fucking", "fucked", "shit", "shitty", "bitch", "bitches", "cunt",
+    "dick", "cock", "pussy", "asshole", "ass", "bastard", "damn", "crap", "whore", "slut",
+    "idiot", "idiots", "moron", "morons", "stupid", "retard", "retarded", "nigger", "nigga",
+    "faggot", "fag", "twat", "wanker", "prick", "kill", "dumb", "loser", "scum", "hell",
+    "motherfucker", "bullshit", "piss", "pissed", "suck", "sucks", "douche", "jerk",
+)  # fmt: skip
+_MASK_INDEX: dict[tuple[int, str], list[str]] = {}
+for _w in _MASKABLE:
+    _MASK_INDEX.setdefault((len(_w), _w[0]), []).append(_w)
+
+
+def _unmask(word: str) -> str:
+    """Fill "*"/"#"/"%" masks from the lexicon when exactly one word fits the pattern."""
+    if not word or word[0] in "*#%":
+        return word
+    pattern = re.compile("".join("." if c in "*#%" else re.escape(c) for c in word) + r"\Z")
+    fits = [w for w in _MASK_INDEX.get((len(word), word[0]), ()) if pattern.match(w)]
+    return fits[0] if len(fits) == 1 else word
+
+
+def _fix_word(word: str) -> str:
+    """Same-length rewrite of one mixed token (length kept so offsets stay 1:1)."""
+    core = _TRAILING_PUNCT.sub("", word)
+    tail = word[len(core) :]
+    if not core or _NUMERIC_WORD.match(core) or not _HAS_SUBST.search(core):
+        return word
+    letters = sum(c.isalpha() for c in core)
+    if letters == 0 or (core[0].isdigit() and letters <= 1):
+        return word
+    fixed = core.translate(_LEET)
+    if _WILDCARDS.search(fixed):
+        fixed = _unmask(fixed)
+    return fixed + tail if len(fixed) == len(core) else word
+
+
+# Three or more single characters separated by spaces/dots/dashes: "f u c k", "f.u.c.k".
+_SPACED = re.compile(r"(?<![\w@$])(?:[a-z0-9@$!*](?:[ ._\-~]{1,3})){2,}[a-z0-9@$!*](?![\w@$])")
+_SEPARATORS = frozenset(" ._-~")
+# A character repeated three or more times: "stuuuupid" -> "stupid", "!!!!" -> "!".
+_STRETCH = re.compile(r"(.)\1{2,}")
+
+
+def _apply(text: str, offsets: list[int], pattern: re.Pattern[str], fn) -> tuple[str, list[int]]:
+    """Rewrite each match with fn(match_text, match_offsets) -> (new_text, new_offsets)."""
+    parts: list[str] = []
+    new_offsets: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        parts.append(text[pos:a])
+        new_offsets.extend(offsets[pos:a])
+        t, o = fn(m.group(), offsets[a:b])
+        parts.append(t)
+        new_offsets.extend(o)
+        pos = b
+    if pos == 0:
+        return text, offsets
+    parts.append(text[pos:])
+    new_offsets.extend(offsets[pos:])
+    return "".join(parts), new_offsets
+
+
+def _join_spaced(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
+    keep = [i for i, c in enumerate(chunk) if c not in _SEPARATORS]
+    return _fix_word("".join(chunk[i] for i in keep)), [offs[i] for i in keep]
+
+
+def _squeeze(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
+    return chunk[0], offs[:1]
+
+
+def _leet(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
+    return _fix_word(chunk), offs
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise a comment for scoring; never raises for any `str`."""
+    if text.isascii():
+        s = text.lower()
+        offsets = list(range(len(text)))
+        if not s.isprintable():
+            s, offsets = _unicode_pass(text)  # tabs, newlines and control characters
+    else:
+        s, offsets = _unicode_pass(text)
+    if _SPACED.search(s):
+        s, offsets = _apply(s, offsets, _SPACED, _join_spaced)
+    if _SUBST_NEAR_LETTER.search(s):
+        s, offsets = _apply(s, offsets, _MIXED_WORD, _leet)
+    if _STRETCH.search(s):
+        s, offsets = _apply(s, offsets, _STRETCH, _squeeze)
+    return Normalized(text, s, tuple(offsets))

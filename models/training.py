@@ -1,0 +1,192 @@
+"""Train a Classifier from the data directory (plus moderator labels) and describe the run."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from models import datasets
+from models.categories import CATEGORIES
+from models.classifier import Calibration, Classifier
+from models.normalize import normalize
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class LabelledText:
+    """One labelled comment from outside the data directory (e.g. a moderator decision)."""
+
+    text: str
+    labels: dict[str, float]
+    weight: float = 1.0
+    source: str = "moderators"
+
+
+@dataclass
+class TrainingResult:
+    classifier: Classifier
+    metadata: dict = field(default_factory=dict)
+
+
+PARAMS = {
+    "word": {"ngram_range": (1, 2), "min_df": 2, "max_features": 200_000, "sublinear_tf": True},
+    "char": {"ngram_range": (2, 5), "min_df": 3, "max_features": 300_000, "sublinear_tf": True},
+    "C": 4.0,
+    "counterexample_weight": 1.0,
+}
+
+
+def counterexamples(seed: int = 0, weight: float = 1.0) -> list[LabelledText]:
+    """Civil sentences that mention identities, written here (never taken from eval sets)."""
+    return []
+
+
+def _rows(
+    data_dir: Path, names: Sequence[str], max_rows: int | None, seed: int
+) -> dict[str, list[LabelledText]]:
+    by_split: dict[str, list[LabelledText]] = {s: [] for s in datasets.SPLITS}
+    for name in names:
+        for ex in datasets.load(name, data_dir, seed=seed, max_rows=max_rows):
+            by_split[ex.split].append(LabelledText(ex.text, ex.labels, 1.0, ex.source))
+    return by_split
+
+
+def _fit_category(x, y: np.ndarray, w: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
+    if len(np.unique(y)) < 2:
+        return np.zeros(x.shape[1]), -10.0 if y.size and y[0] == 0 else 10.0
+    model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=seed)
+    model.fit(x, y, sample_weight=w)
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def _platt(z: np.ndarray, y: np.ndarray) -> Calibration:
+    if len(np.unique(y)) < 2:
+        return Calibration(1.0, 0.0)
+    model = LogisticRegression(C=1e4).fit(z.reshape(-1, 1), y)
+    return Calibration(float(model.coef_[0, 0]), float(model.intercept_[0]))
+
+
+def _matrix(
+    rows: Sequence[LabelledText], category: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    idx = [i for i, r in enumerate(rows) if category in r.labels]
+    y = np.array([rows[i].labels[category] >= 0.5 for i in idx], dtype=int)
+    w = np.array([rows[i].weight for i in idx], dtype=float)
+    return np.array(idx, dtype=int), y, w
+
+
+def _auc(y: np.ndarray, p: np.ndarray) -> float | None:
+    return float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else None
+
+
+def metrics(clf: Classifier, rows: Sequence[LabelledText]) -> dict:
+    """ROC-AUC per category, overall and per source."""
+    if not rows:
+        return {}
+    probs = clf.probabilities([r.text for r in rows])
+    out: dict[str, dict] = {"overall": {}, "per_source": {}}
+    sources = sorted({r.source for r in rows})
+    for k, cat in enumerate(clf.categories):
+        idx, y, _ = _matrix(rows, cat)
+        if idx.size:
+            out["overall"][cat] = _auc(y, probs[idx, k])
+        for src in sources:
+            sel = [j for j, i in enumerate(idx) if rows[i].source == src]
+            if sel:
+                auc = _auc(y[sel], probs[idx[sel], k])
+                if auc is not None:
+                    out["per_source"].setdefault(src, {})[cat] = auc
+    return out
+
+
+def train(
+    data_dir: Path,
+    *,
+    max_rows_per_source: int | None = None,
+    licences: Collection[str] | None = None,
+    extra_labels: Sequence[LabelledText] = (),
+    progress: Progress | None = None,
+    seed: int = 0,
+) -> TrainingResult:
+    """Train on every available source whose use and licence class allow it."""
+    started = time.time()
+    say = progress or (lambda stage, frac: None)
+    data_dir = Path(data_dir)
+    allowed = datasets.DEFAULT_LICENCES if licences is None else frozenset(licences)
+    names = [
+        s.name
+        for s in datasets.SOURCES.values()
+        if s.trainable(allowed) and datasets.available(s, data_dir)
+    ]
+    if not names and not extra_labels:
+        raise ValueError(f"no trainable data in {data_dir} for licences {sorted(allowed)}")
+    say("loading data", 0.0)
+    by_split = _rows(data_dir, names, max_rows_per_source, seed)
+    generated = counterexamples(seed=seed, weight=PARAMS["counterexample_weight"])
+    train_rows = by_split["train"] + list(extra_labels) + generated
+    say("vectorising", 0.2)
+    norm = [normalize(r.text).text for r in train_rows]
+    word = TfidfVectorizer(lowercase=False, dtype=np.float32, **PARAMS["word"])
+    char = TfidfVectorizer(analyzer="char_wb", lowercase=False, dtype=np.float32, **PARAMS["char"])
+    word.fit(norm)
+    char.fit(norm)
+    placeholder = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [])
+    x = placeholder.features(norm)
+    say("fitting", 0.4)
+    jobs = []
+    for cat in CATEGORIES:
+        idx, y, w = _matrix(train_rows, cat)
+        jobs.append(delayed(_fit_category)(x[idx], y, w, PARAMS["C"], seed))
+    fitted = Parallel(n_jobs=2, prefer="threads")(jobs)
+    coef = np.stack([c for c, _ in fitted], axis=1)
+    intercept = np.array([b for _, b in fitted])
+    clf = Classifier(CATEGORIES, word, char, coef, intercept, [Calibration(1.0, 0.0)] * 6)
+    say("calibrating", 0.7)
+    val = by_split["validation"]
+    z = clf.raw_scores([r.text for r in val])
+    clf.calibration = []
+    for k, cat in enumerate(CATEGORIES):
+        idx, y, _ = _matrix(val, cat)
+        clf.calibration.append(_platt(z[idx, k], y) if idx.size else Calibration(1.0, 0.0))
+    if "toxic-spans-civil-comments" in names:
+        from models.evaluation.spans import tune_span_threshold
+
+        say("tuning evidence spans", 0.8)
+        clf.span_threshold = tune_span_threshold(clf, data_dir, limit=300)
+    say("measuring", 0.9)
+    metadata = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": seed,
+        "params": {**PARAMS, "max_rows_per_source": max_rows_per_source},
+        "licences_allowed": sorted(allowed),
+        "sources": {
+            n: {
+                "licence": datasets.SOURCES[n].licence,
+                "licence_class": datasets.SOURCES[n].licence_class,
+                "use": datasets.SOURCES[n].use,
+                "rows": {s: sum(r.source == n for r in by_split[s]) for s in datasets.SPLITS},
+            }
+            for n in names
+        },
+        "extra_labels": len(extra_labels),
+        "generated_counterexamples": len(generated),
+        "data_fingerprint": datasets.fingerprint(data_dir, names),
+        "n_features": int(x.shape[1]),
+        "metrics": {"validation": metrics(clf, val), "test": metrics(clf, by_split["test"])},
+        "span_threshold": clf.span_threshold,
+        "train_seconds": round(time.time() - started, 1),
+        "python": platform.python_version(),
+    }
+    say("done", 1.0)
+    return TrainingResult(clf, metadata)

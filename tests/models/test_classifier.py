@@ -1,0 +1,44 @@
+import pickle
+
+from models.categories import CATEGORIES
+
+
+def test_scores_every_category_as_a_probability(small_classifier) -> None:
+    scores = small_classifier.score(["You are a stupid idiot", "Thanks for the article"])
+    assert [set(s) for s in scores] == [set(CATEGORIES)] * 2
+    assert all(0.0 <= v <= 1.0 for s in scores for v in s.values())
+
+
+def test_insult_scores_above_civil_comment(small_classifier) -> None:
+    rude = small_classifier.score_one("you are a stupid idiot and a moron")
+    civil = small_classifier.score_one("I disagree with the minister's budget plan")
+    assert rude["toxicity"] > civil["toxicity"]
+
+
+def test_evasion_does_not_hide_an_insult(small_classifier) -> None:
+    plain = small_classifier.score_one("you are an idiot")["toxicity"]
+    hidden = small_classifier.score_one("you are an 1d10t")["toxicity"]
+    assert abs(plain - hidden) < 1e-9
+
+
+def test_empty_batch_and_empty_text(small_classifier) -> None:
+    assert small_classifier.score([]) == []
+    assert set(small_classifier.score_one("")) == set(CATEGORIES)
+
+
+def test_evidence_spans_point_into_the_original_text(small_classifier) -> None:
+    text = "Honestly, you are a f u c k i n g 1d10t."
+    spans = small_classifier.evidence(text, "toxicity")
+    assert spans
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+    assert any("1d10t" in s.text for s in spans)
+
+
+def test_evidence_is_empty_for_text_without_words(small_classifier) -> None:
+    assert small_classifier.evidence("   ", "toxicity") == []
+
+
+def test_classifier_pickles(small_classifier) -> None:
+    clone = pickle.loads(pickle.dumps(small_classifier))
+    assert clone.score_one("idiot") == small_classifier.score_one("idiot")
