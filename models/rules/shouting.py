@@ -1,0 +1,53 @@
+"""Shouting (mostly capitals) and flooding (long runs of one character or one word)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from models.policy import ShoutingRule
+from models.rules.finding import Finding, span_of
+
+__all__ = ["caps_share", "shouting_findings"]
+
+# A stretch of the text with no lowercase letter and at least two capitals: the shouted part.
+_SHOUTED = re.compile(r"[^\sa-z]*[A-Z][^a-z]*[A-Z][^\sa-z]*")
+
+
+def caps_share(text: str) -> tuple[float, int]:
+    """Share of cased letters that are capitals, and the number of cased letters."""
+    upper = lower = 0
+    for ch in text:
+        if ch.isupper():
+            upper += 1
+        elif ch.islower():
+            lower += 1
+    cased = upper + lower
+    return (upper / cased if cased else 0.0), cased
+
+
+@lru_cache(maxsize=32)
+def _flood_pattern(max_repeat: int) -> re.Pattern[str]:
+    # One non-space character more than max_repeat times ("!!!!!!!", "noooooooo", emoji), or one
+    # word repeated that often ("lol lol lol ...").
+    return re.compile(
+        rf"(\S)\1{{{max_repeat},}}|\b(\w+)(?:\W+\2\b){{{max_repeat},}}", re.IGNORECASE
+    )
+
+
+def shouting_findings(text: str, rule: ShoutingRule) -> list[Finding]:
+    if rule.action == "allow":
+        return []
+    findings = []
+    share, cased = caps_share(text)
+    if cased >= rule.min_letters and share >= rule.caps_share:
+        evidence = [span_of(text, *m.span()) for m in _SHOUTED.finditer(text)]
+        findings.append(
+            Finding("shouting", "capitals", rule.action, evidence, f"{share:.0%} capitals")
+        )
+    floods = [span_of(text, *m.span()) for m in _flood_pattern(rule.max_repeat).finditer(text)]
+    if floods:
+        findings.append(
+            Finding("shouting", "flooding", rule.action, floods, "repeated characters or words")
+        )
+    return findings
