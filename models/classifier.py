@@ -18,12 +18,80 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as normalize_rows
 
 from models.normalize import Normalized, normalize
 from models.types import Span
 
 _WORD = re.compile(r"\S+")
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+class WordCachedCharVectorizer:
+    """TF-IDF of in-word character n-grams (like ``char_wb``), fast on repeated words.
+
+    scikit-learn looks every n-gram up in a Python dict, which costs about 0.5 ms for a
+    typical comment. Character n-grams of ``char_wb`` never cross words, so each distinct
+    word's feature indices are computed once and cached; a comment then costs one dict
+    lookup per word. Fitting, vocabulary and idf come from a real TfidfVectorizer, and
+    the output equals its ``transform`` (sublinear tf, idf, l2 norm).
+    """
+
+    CACHE_LIMIT = 300_000
+
+    def __init__(self, **params) -> None:
+        self.params = {"analyzer": "char_wb", "lowercase": False, **params}
+        self.vectorizer = TfidfVectorizer(**self.params)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getstate__(self) -> dict:
+        return {"params": self.params, "vectorizer": self.vectorizer}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._cache = {}
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        return self.vectorizer.vocabulary_
+
+    def fit(self, docs: Sequence[str]) -> WordCachedCharVectorizer:
+        self.vectorizer.fit(docs)
+        return self
+
+    def word_features(self, word: str) -> np.ndarray:
+        """Column indices (with repeats) of one whitespace word's n-grams."""
+        cols = self._cache.get(word)
+        if cols is None:
+            vocab = self.vectorizer.vocabulary_
+            grams = self.vectorizer.build_analyzer()(word)
+            cols = np.array([vocab[g] for g in grams if g in vocab], dtype=np.int32)
+            if len(self._cache) < self.CACHE_LIMIT:
+                self._cache[word] = cols
+        return cols
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        indptr = [0]
+        chunks: list[np.ndarray] = []
+        total = 0
+        for doc in docs:
+            for w in doc.split():
+                cols = self.word_features(w)
+                chunks.append(cols)
+                total += cols.size
+            indptr.append(total)
+        indices = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+        n_features = len(self.vectorizer.vocabulary_)
+        x = sp.csr_matrix(
+            (np.ones(indices.size, dtype=np.float64), indices, np.asarray(indptr)),
+            shape=(len(docs), n_features),
+        )
+        x.sum_duplicates()  # counts per (doc, n-gram)
+        if self.vectorizer.sublinear_tf:
+            np.log(x.data, x.data)
+            x.data += 1
+        x.data *= self.vectorizer.idf_[x.indices]
+        return normalize_rows(x)
 
 
 @dataclass
@@ -39,7 +107,7 @@ class Classifier:
         self,
         categories: Sequence[str],
         word_vectorizer: TfidfVectorizer,
-        char_vectorizer: TfidfVectorizer,
+        char_vectorizer: WordCachedCharVectorizer,
         coef: np.ndarray,  # (n_features, n_categories)
         intercept: np.ndarray,  # (n_categories,)
         calibration: Sequence[Calibration],
@@ -66,10 +134,39 @@ class Classifier:
             format="csr",
         )
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_word_analyzer"}
+
+    def _one_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, tf-idf values) of one normalised text, without scipy.sparse.
+
+        One comment through sparse matrices spends most of its time in input validation;
+        this path computes the same vector with plain numpy for the single-comment case.
+        """
+        analyzer = self.__dict__.get("_word_analyzer")
+        if analyzer is None:
+            analyzer = self._word_analyzer = self.word_vectorizer.build_analyzer()
+        wv, cv = self.word_vectorizer, self.char_vectorizer
+        vocab = wv.vocabulary_
+        word_cols = np.array([vocab[g] for g in analyzer(text) if g in vocab], dtype=np.int64)
+        words = [cv.word_features(w) for w in text.split()]
+        char_cols = np.concatenate(words) if words else np.zeros(0, dtype=np.int64)
+        blocks = []
+        for cols, vec, offset in ((word_cols, wv, 0), (char_cols, cv.vectorizer, len(vocab))):
+            cols, counts = np.unique(cols, return_counts=True)
+            tf = 1.0 + np.log(counts) if vec.sublinear_tf else counts.astype(float)
+            vals = tf * vec.idf_[cols]
+            norm = np.sqrt(vals @ vals)
+            blocks.append((cols + offset, vals / norm if norm else vals))
+        return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
+
     def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Uncalibrated linear scores, shape (len(texts), len(categories))."""
         if not texts:
             return np.zeros((0, len(self.categories)))
+        if len(texts) == 1:
+            cols, vals = self._one_vector(normalize(texts[0]).text)
+            return (vals @ self.coef[cols] + self.intercept).reshape(1, -1)
         x = self.features([normalize(t).text for t in texts])
         return np.asarray(x @ self.coef) + self.intercept
 
@@ -104,7 +201,6 @@ class Classifier:
         contrib = (x.data * self.coef[x.indices, k]).tolist()
         weight = dict(zip(x.indices.tolist(), contrib, strict=True))
         word_vocab = self.word_vectorizer.vocabulary_
-        char_vocab = self.char_vectorizer.vocabulary_
         tok_re = re.compile(self.word_vectorizer.token_pattern)
         # Collect each word's feature occurrences, then split each feature's weight evenly.
         occurrences: dict[int, list[tuple[int, float]]] = {}
@@ -112,12 +208,8 @@ class Classifier:
         for wi, (_, _, w) in enumerate(words):
             for t in tok_re.findall(w):
                 tokens.append((wi, t))
-            padded = f" {w} "
-            for n in range(2, 6):
-                for i in range(len(padded) - n + 1):
-                    j = char_vocab.get(padded[i : i + n])
-                    if j is not None:
-                        occurrences.setdefault(j + n_word, []).append((wi, 1.0))
+            for j in self.char_vectorizer.word_features(w).tolist():
+                occurrences.setdefault(j + n_word, []).append((wi, 1.0))
         for i, (wi, t) in enumerate(tokens):
             j = word_vocab.get(t)
             if j is not None:

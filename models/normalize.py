@@ -74,27 +74,33 @@ def _map_char(ch: str) -> str:
     return "".join(out)
 
 
+_SPECIAL = re.compile(r"[^\x20-\x7e]")
+
+
 def _unicode_pass(text: str) -> tuple[str, list[int]]:
+    """Map non-printable-ASCII characters one by one; copy the ASCII runs between in bulk."""
     parts: list[str] = []
     offsets: list[int] = []
     cache = _CHAR_CACHE
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            if ch.isprintable() or ch == " ":
-                parts.append(ch.lower())
-                offsets.append(i)
-            elif ch in "\t\n\r":
-                parts.append(" ")
-                offsets.append(i)
-            continue
+    pos = 0
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        if i > pos:
+            parts.append(text[pos:i].lower())
+            offsets.extend(range(pos, i))
+        ch = text[i]
         mapped = cache.get(ch)
         if mapped is None:
             mapped = _map_char(ch)
             if len(cache) < _CACHE_LIMIT:
                 cache[ch] = mapped
-        for c in mapped:
-            parts.append(c)
-            offsets.append(i)
+        if mapped:
+            parts.append(mapped)
+            offsets.extend([i] * len(mapped))
+        pos = i + 1
+    if pos < len(text):
+        parts.append(text[pos:].lower())
+        offsets.extend(range(pos, len(text)))
     return "".join(parts), offsets
 
 

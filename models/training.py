@@ -17,7 +17,7 @@ from sklearn.metrics import roc_auc_score
 
 from models import datasets
 from models.categories import CATEGORIES
-from models.classifier import Calibration, Classifier
+from models.classifier import Calibration, Classifier, WordCachedCharVectorizer
 from models.normalize import normalize
 
 Progress = Callable[[str, float], None]
@@ -138,7 +138,7 @@ def train(
     say("vectorising", 0.2)
     norm = [normalize(r.text).text for r in train_rows]
     word = TfidfVectorizer(lowercase=False, dtype=np.float32, **PARAMS["word"])
-    char = TfidfVectorizer(analyzer="char_wb", lowercase=False, dtype=np.float32, **PARAMS["char"])
+    char = WordCachedCharVectorizer(dtype=np.float32, **PARAMS["char"])
     word.fit(norm)
     char.fit(norm)
     placeholder = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [])
