@@ -131,7 +131,7 @@ _MASKABLE = (
     "dick", "cock", "pussy", "asshole", "ass", "bastard", "damn", "crap", "whore", "slut",
     "idiot", "idiots", "moron", "morons", "stupid", "retard", "retarded", "nigger", "nigga",
     "faggot", "fag", "twat", "wanker", "prick", "kill", "dumb", "loser", "scum", "hell",
-    "motherfucker", "bullshit", "piss", "pissed", "suck", "sucks", "douche", "jerk",
+    "motherfucker", "bullshit", "piss", "pissed", "suck", "sucks", "douche", "jerk", "you",
 )  # fmt: skip
 _MASK_INDEX: dict[tuple[int, str], list[str]] = {}
 for _w in _MASKABLE:
@@ -154,7 +154,7 @@ def _fix_word(word: str) -> str:
     if not core or _NUMERIC_WORD.match(core) or not _HAS_SUBST.search(core):
         return word
     letters = sum(c.isalpha() for c in core)
-    if letters == 0 or (core[0].isdigit() and letters <= 1):
+    if letters == 0 or len(core) <= 2:  # "3d", "b2" are more often not words in disguise
         return word
     fixed = core.translate(_LEET)
     if _WILDCARDS.search(fixed):
@@ -189,9 +189,30 @@ def _apply(text: str, offsets: list[int], pattern: re.Pattern[str], fn) -> tuple
     return "".join(parts), new_offsets
 
 
+# Splits a joined run of spaced letters where a lexicon word starts or ends, so that
+# "y o u i d i o t" reads "you idiot" rather than one unknown word.
+_SEGMENT = re.compile("|".join(sorted({*_MASKABLE, "your", "are"}, key=len)[::-1]))
+
+
 def _join_spaced(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
     keep = [i for i, c in enumerate(chunk) if c not in _SEPARATORS]
-    return _fix_word("".join(chunk[i] for i in keep)), [offs[i] for i in keep]
+    word = _fix_word("".join(chunk[i] for i in keep))
+    offsets = [offs[i] for i in keep]
+    if len(word) < 6:
+        return word, offsets
+    # Insert a space (mapped to the next letter's source) around each lexicon word found.
+    cuts = sorted({p for m in _SEGMENT.finditer(word) for p in m.span()} - {0, len(word)})
+    if not cuts:
+        return word, offsets
+    out, out_offs, pos = [], [], 0
+    for c in [*cuts, len(word)]:
+        out.append(word[pos:c])
+        out_offs.extend(offsets[pos:c])
+        if c < len(word):
+            out.append(" ")
+            out_offs.append(offsets[c])
+        pos = c
+    return "".join(out), out_offs
 
 
 def _squeeze(chunk: str, offs: list[int]) -> tuple[str, list[int]]:

@@ -1,0 +1,240 @@
+"""The evaluation report for one model: JSON + Markdown + PNG plots, beside the peer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
+
+from models import datasets
+from models.classifier import Classifier
+from models.evaluation import bias, evasion, spans
+from models.evaluation.markdown import render
+from models.evaluation.peer import PEER_CATEGORIES, Peer, load_peer
+from models.evaluation.speed import speed
+
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def _auc(y: np.ndarray, p: np.ndarray) -> float | None:
+    return float(roc_auc_score(y, p)) if y.size and 0 < y.sum() < y.size else None
+
+
+def _test_sets(data_dir: Path, seed: int, limit: int | None) -> dict[str, list[datasets.Example]]:
+    """Held-out test split of each trainable source, all rows of each evaluation-only one."""
+    out = {}
+    for src in datasets.SOURCES.values():
+        if src.use in ("schema", "negatives") or src.name == "identity-bias-templates":
+            continue
+        if not datasets.available(src, data_dir):
+            continue
+        rows = datasets.load(src.name, data_dir, seed=seed)
+        if src.use != "eval":
+            rows = [r for r in rows if r.split == "test"]
+        out[src.name] = rows[:limit]
+    return out
+
+
+def _per_source(clf: Classifier, peer: Peer | None, sets: dict) -> tuple[dict, dict]:
+    table: dict[str, dict] = {}
+    curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+    for name, rows in sets.items():
+        texts = [r.text for r in rows]
+        ours = clf.probabilities(texts)
+        theirs = peer.predict(texts) if peer else None
+        for k, cat in enumerate(clf.categories):
+            idx = [i for i, r in enumerate(rows) if cat in r.labels]
+            if not idx:
+                continue
+            y = np.array([rows[i].labels[cat] >= 0.5 for i in idx], dtype=int)
+            ours_auc = _auc(y, ours[idx, k])
+            if ours_auc is None:
+                continue
+            peer_auc = (
+                _auc(y, theirs[idx]) if theirs is not None and cat in PEER_CATEGORIES else None
+            )
+            table.setdefault(name, {})[cat] = {"n": len(idx), "ours": ours_auc, "peer": peer_auc}
+            y0, o0, t0 = curves.get(cat, (np.zeros(0), np.zeros(0), np.zeros(0)))
+            curves[cat] = (
+                np.concatenate([y0, y]),
+                np.concatenate([o0, ours[idx, k]]),
+                np.concatenate([t0, theirs[idx]]) if theirs is not None else None,
+            )
+    return table, curves
+
+
+def _threshold_table(y: np.ndarray, p: np.ndarray) -> list[dict]:
+    """For each threshold: share held (score >= t), and the mistakes that would be made."""
+    rows = []
+    for t in THRESHOLDS:
+        flagged = p >= t
+        rows.append(
+            {
+                "threshold": t,
+                "held_share": float(flagged.mean()),
+                "false_positives": int((flagged & (y == 0)).sum()),
+                "false_negatives": int((~flagged & (y == 1)).sum()),
+                "precision": float(y[flagged].mean()) if flagged.any() else None,
+                "recall": float(flagged[y == 1].mean()) if (y == 1).any() else None,
+            }
+        )
+    return rows
+
+
+def _bias(clf: Classifier, peer: Peer | None, data_dir: Path, limit: int | None) -> dict:
+    out: dict[str, dict] = {}
+    k = clf.categories.index("toxicity")
+    sets = {}
+    if datasets.available(datasets.SOURCES["identity-bias-templates"], data_dir):
+        rows = datasets.load("identity-bias-templates", data_dir)[:limit]
+        sets["identity-bias-templates"] = [(r.text, r.labels["toxicity"]) for r in rows]
+    wiki = data_dir / "wikipedia-toxicity-sample"
+    for variant in ("nonfuzzed", "fuzzed"):
+        path = wiki / f"toxicity_{variant}_testset.csv"
+        if path.is_file():
+            rows = list(datasets._read(path))[:limit]
+            sets[f"wikipedia-{variant}"] = [
+                (r["comment"], float(r["toxic"] == "True")) for r in rows
+            ]
+    for name, rows in sets.items():
+        texts = [t for t, _ in rows]
+        y = np.array([v for _, v in rows], dtype=int)
+        out[name] = {"ours": bias.bias_metrics(texts, y, clf.probabilities(texts)[:, k])}
+        if peer:
+            out[name]["peer"] = bias.bias_metrics(texts, y, peer.predict(texts))
+    return out
+
+
+def _evasion(clf: Classifier, peer: Peer | None, sets: dict, limit: int) -> dict:
+    """Recall at 0.5 on held-out toxic comments, clean and with each kind of disguise."""
+    k = clf.categories.index("toxicity")
+    pos = [
+        r.text
+        for name, rows in sets.items()
+        if datasets.SOURCES[name].use != "eval"
+        for r in rows
+        if r.labels.get("toxicity") == 1.0
+    ]
+    rng = np.random.default_rng(0)
+    pos = [pos[i] for i in sorted(rng.permutation(len(pos))[:limit])]
+    variants = {"clean": pos, **evasion.evasion_set(clf, pos)}
+    out = {}
+    for kind, texts in variants.items():
+        out[kind] = {"ours": float((clf.probabilities(texts)[:, k] >= 0.5).mean())}
+        if peer:
+            out[kind]["peer"] = float((peer.predict(texts) >= 0.5).mean())
+    out["n"] = len(pos)
+    return out
+
+
+def _span_f1(clf: Classifier, peer: Peer | None, data_dir: Path, limit: int | None) -> dict:
+    if not datasets.available(datasets.SOURCES["toxic-spans-civil-comments"], data_dir):
+        return {}
+    posts = datasets.toxic_span_gold(data_dir)["test"][:limit]
+    return {"n": len(posts), "ours": spans.mean_f1(clf, posts)}
+
+
+def evaluate(
+    classifier: Classifier,
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    model_info: dict | None = None,
+    use_peer: bool = True,
+    limit: int | None = None,
+    seed: int = 0,
+) -> dict:
+    """Measure everything, write report.json, report.md and plots/ into out_dir; return the dict."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    peer = load_peer() if use_peer else None
+    sets = _test_sets(data_dir, seed, limit)
+    table, curves = _per_source(classifier, peer, sets)
+    thresholds = {
+        cat: {
+            "ours": _threshold_table(y, o),
+            "peer": _threshold_table(y, t) if t is not None else None,
+        }
+        for cat, (y, o, t) in curves.items()
+    }
+    bench_texts = [r.text for rows in sets.values() for r in rows][:5000]
+    report = {
+        "model": model_info or {},
+        "peer": {"name": Peer.name, "version": peer.version} if peer else None,
+        "missing_sources": datasets.missing_sources(data_dir),
+        "per_source_auc": table,
+        "thresholds": thresholds,
+        "bias": _bias(classifier, peer, data_dir, limit),
+        "span_f1": _span_f1(classifier, peer, data_dir, limit),
+        "evasion": _evasion(classifier, peer, sets, limit=min(limit or 2000, 2000)),
+        "speed": {
+            "ours": speed(classifier, bench_texts),
+            "peer": speed(peer, bench_texts) if peer else None,
+        },
+    }
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2, default=str))
+    plots = _plots(curves, report, out_dir / "plots")
+    (out_dir / "report.md").write_text(render(report, plots))
+    return report
+
+
+def _plots(curves: dict, report: dict, plot_dir: Path) -> list[str]:
+    """ROC and precision-recall per category, bias per identity, evasion recall."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    plot_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for cat, (y, ours, theirs) in curves.items():
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+        for label, p in (("ours", ours), ("alt-profanity-check", theirs)):
+            if p is None or (cat not in PEER_CATEGORIES and label != "ours"):
+                continue
+            fpr, tpr, _ = roc_curve(y, p)
+            prec, rec, _ = precision_recall_curve(y, p)
+            ax1.plot(fpr, tpr, label=label)
+            ax2.plot(rec, prec, label=label)
+        ax1.set(title=f"{cat}: ROC", xlabel="false positive rate", ylabel="true positive rate")
+        ax2.set(title=f"{cat}: precision-recall", xlabel="recall", ylabel="precision")
+        ax1.legend()
+        ax2.legend()
+        fig.tight_layout()
+        fig.savefig(plot_dir / f"curves_{cat}.png", dpi=80)
+        plt.close(fig)
+        written.append(f"plots/curves_{cat}.png")
+    templ = report["bias"].get("identity-bias-templates")
+    if templ:
+        per = templ["ours"]["per_identity"]
+        terms = sorted(per)
+        fig, ax = plt.subplots(figsize=(12, 4))
+        x = np.arange(len(terms))
+        for i, key in enumerate(("subgroup_auc", "bpsn_auc", "bnsp_auc")):
+            ax.bar(x + i * 0.27, [per[t][key] or 0 for t in terms], width=0.27, label=key)
+        ax.axhline(0.8, color="grey", linestyle="--")
+        ax.set_xticks(x + 0.27, terms, rotation=90)
+        ax.set(ylim=(0.5, 1.0), title="Bias per identity (identity templates, ours)")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(plot_dir / "bias.png", dpi=80)
+        plt.close(fig)
+        written.append("plots/bias.png")
+    ev = {k: v for k, v in report["evasion"].items() if k != "n"}
+    fig, ax = plt.subplots(figsize=(9, 4))
+    x = np.arange(len(ev))
+    ax.bar(x - 0.2, [v["ours"] for v in ev.values()], width=0.4, label="ours")
+    if report["peer"]:
+        ax.bar(x + 0.2, [v.get("peer", 0) for v in ev.values()], width=0.4, label="peer")
+    ax.set_xticks(x, list(ev), rotation=30)
+    ax.set(ylim=(0, 1), title="Recall of toxic comments at 0.5, clean and disguised")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(plot_dir / "evasion.png", dpi=80)
+    plt.close(fig)
+    written.append("plots/evasion.png")
+    return written
