@@ -45,8 +45,8 @@ FOREIGN_BELOW = 0.1
 # for English; real foreign comments in the evaluation set have a top of 0.58 or more.
 MIN_CONFIDENCE = 0.5
 
-# Labels of the py3langid 0.4.0 model; a test checks this against the installed model so the
-# policy can validate language codes without loading it.
+# Labels of the py3langid 0.4.0 model except "zxx" (no linguistic content); a test checks this
+# against the installed model so the policy can validate language codes without loading it.
 _LABELS = (
     "ace af am an ar ary arz as az ba bcl be bg bn br bs ca crh cs cy da de dz el en eo es et eu "
     "ext fa fi fo fr fuv fy ga gcf gcr gd gl gom grc gu gug guw ha hbo he hi hr ht hu hy id ig is "
@@ -104,7 +104,7 @@ def identify(text: str, allowed: tuple[str, ...] = ("en",)) -> Identification | 
     # Lowercase: a shouted comment is still English, but the model learnt from mixed case.
     ranked = _get_identifier().rank(cleaned.lower())
     probs = dict(ranked)
-    counted = set(allowed)
+    counted = {*allowed, "zxx"}  # "no linguistic content" is not a foreign language
     for code in allowed:
         counted.update(_ALSO_COUNTS_AS.get(code, ()))
     share = sum(probs.get(code, 0.0) for code in counted)

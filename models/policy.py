@@ -245,15 +245,15 @@ def _boolean(value: Any, path: str, errors: Errors) -> Any:
 
 
 def _string_list(
-    item: Callable[[str], str | None], what: str, limit: int
+    item: Callable[[str], str | None], what: str, limit: int, *, min_items: int = 0
 ) -> Callable[[Any, str, Errors], Any]:
     """A list of strings, each cleaned by `item` (None = invalid), duplicates dropped in order."""
 
     def parse(value: Any, path: str, errors: Errors) -> Any:
         if not isinstance(value, list):
             return _err(errors, path, f"must be a list of {what}")
-        if len(value) > limit:
-            return _err(errors, path, f"at most {limit} entries")
+        if not min_items <= len(value) <= limit:
+            return _err(errors, path, f"from {min_items} to {limit} entries")
         out: list[str] = []
         ok = True
         for i, entry in enumerate(value):
@@ -316,7 +316,7 @@ _FIELD_PARSERS: dict[str, dict[str, Callable[[Any, str, Errors], Any]]] = {
     },
     "language": {
         "action": _choice(RULE_ACTIONS),
-        "allowed": _string_list(_clean_language, "languages", 50),
+        "allowed": _string_list(_clean_language, "languages", 50, min_items=1),
     },
     "shouting": {
         "action": _choice(RULE_ACTIONS),

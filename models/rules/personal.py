@@ -43,7 +43,7 @@ _STREET_TYPES = (
 )
 _NOT_A_NAME = (
     "the|a|an|of|in|on|at|to|and|or|my|our|your|his|her|their|this|that|more|less|than|per|"
-    "people|years|days|times|dogs|cars|percent|miles|km|new|old"
+    "people|years|days|times|dogs|cars|percent|miles|km"
 )
 _ADDRESS = re.compile(
     rf"\b\d{{1,5}}[a-z]?,?\s+(?:(?!(?:{_NOT_A_NAME})\b)[a-z][a-z'.-]*\s+){{1,3}}"

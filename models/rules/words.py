@@ -28,6 +28,25 @@ from models.rules.finding import Finding, span_of_normalized
 __all__ = ["WordMatcher", "find_words", "matcher_for"]
 
 _TOKEN = re.compile(r"[^\W_]+")
+# The normaliser leaves some leetspeak alone to protect ordinary text ("as$", "4$s": one letter
+# after a digit could be "4th"). Here only listed words are looked up, so it is safe to read every
+# mixed letters-and-symbols token as leetspeak (same length, so offsets stay 1:1). A trailing "!"
+# or "|" stays punctuation ("ass!").
+_MIXED = re.compile(r"[\w@$!|+]*[0-9@$!|+][\w@$!|+]*")
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+     "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"}
+)  # fmt: skip
+
+
+def _read_leet(m: re.Match[str]) -> str:
+    token = m.group()
+    core = token.rstrip("!|+")
+    if not any("a" <= c <= "z" or c in "$@" for c in core):
+        return token  # plain numbers are not words: "455" stays a number, "45$" reads "ass"
+    return core.translate(_LEET) + token[len(core) :]
+
+
 _RUNS = re.compile(r"(.)\1*")
 _SQUEEZED_WIDTH = 3  # the normaliser squeezes runs of three or more
 
@@ -71,6 +90,9 @@ class WordMatcher:
 
     def find(self, norm: Normalized) -> list[tuple[int, int, str]]:
         """(start, end, listed entry) in normalised-text positions, one per matched place."""
+        text = _MIXED.sub(_read_leet, norm.text)
+        if text != norm.text:
+            norm = Normalized(norm.original, text, norm.offsets)
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(norm.text)]
         if not tokens:
             return []

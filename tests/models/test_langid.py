@@ -1,0 +1,69 @@
+"""Language identification on short comments, and the language rule built on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.langid import SUPPORTED_LANGUAGES, identify
+from models.langid_eval import SAMPLES
+from models.policy import LanguageRule
+from models.rules.language import language_findings
+
+NON_ENGLISH = [
+    "Das ist doch eine Frechheit von der Regierung.",
+    "Le gouvernement se moque de nous encore une fois.",
+    "Los precios de la luz están por las nubes.",
+    "Il sindaco dovrebbe dimettersi subito.",
+    "O governo só pensa em aumentar os impostos.",
+    "Ik ben het helemaal met je eens.",
+    "Это позор, никто ничего не делает.",
+    "这篇文章写得很好，谢谢分享。",
+]
+ENGLISH = [
+    "lol the minister clearly never read the report",
+    "Not surprised at all tbh",
+    "THIS GOVERNMENT COULDN'T RUN A BATH",
+    "Pathetic response from the police.",
+    "Source? This sounds made up. https://example.com/x",
+]
+
+
+@pytest.mark.parametrize("text", NON_ENGLISH)
+def test_non_english_comments_are_held(text: str) -> None:
+    [finding] = language_findings(text, LanguageRule())
+    assert (finding.guideline, finding.action) == ("language", "hold")
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_comments_pass(text: str) -> None:
+    assert language_findings(text, LanguageRule()) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["lol", "so true", "rubbish", "merci beaucoup", "1600 Pennsylvania Ave", "👍👍👍"]
+)
+def test_texts_too_short_or_too_vague_to_judge_are_not_held(text: str) -> None:
+    assert language_findings(text, LanguageRule()) == []
+
+
+def test_allowed_languages_come_from_the_policy() -> None:
+    french = "Le gouvernement se moque de nous encore une fois."
+    assert language_findings(french, LanguageRule(allowed=("en", "fr"))) == []
+    assert language_findings(french, LanguageRule(action="allow")) == []
+
+
+def test_evaluation_set_is_classified_as_labelled() -> None:
+    """The figures in models/langid.py's docstring; a model change that breaks them shows here."""
+    flagged_wrongly = [
+        (lang, text)
+        for lang, text in SAMPLES
+        if (found := identify(text)) is not None and found.foreign != (lang != "en")
+    ]
+    assert flagged_wrongly == []
+
+
+def test_supported_languages_match_the_installed_model() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    labels = set(LanguageIdentifier.from_model_file(MODEL_FILE).nb_classes)
+    assert labels - {"zxx"} == SUPPORTED_LANGUAGES

@@ -1,0 +1,85 @@
+"""Word lists: whole words after evasion-proof normalisation, never substrings."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.normalize import normalize
+from models.policy import Policy
+from models.rules import find_rules
+from models.rules.words import find_words
+
+BANNED = ("ass", "fuck*", "go to hell")
+
+
+def banned_matches(text: str) -> list[str]:
+    findings = find_words(
+        normalize(text), BANNED, guideline="obscene", rule="banned_words", action="reject"
+    )
+    return [span.text for f in findings for span in f.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What a class act",
+        "Scunthorpe United",
+        "a fair assessment",
+        "as I said",
+        "passes",
+        "bass",
+        "I paid 455 dollars",
+        "Wow!!! as ever",
+    ],
+)
+def test_listed_word_inside_another_word_does_not_match(text: str) -> None:
+    assert banned_matches(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("you ass", "ass"),
+        ("you ASS", "ASS"),
+        ("you a s s", "a s s"),
+        ("you a.s.s", "a.s.s"),
+        ("you @ss", "@ss"),
+        ("you 4ss", "4ss"),
+        ("you a$$", "a$$"),
+        ("you asssssss", "asssssss"),
+        ("you \u0430ss", "\u0430ss"),  # Cyrillic a
+        ("you a\u200bss", "a\u200bss"),  # zero-width space
+        ("you ａｓｓ!", "ａｓｓ"),  # full-width
+    ],
+)
+def test_evasion_spellings_match(text: str, evidence: str) -> None:
+    assert banned_matches(text) == [evidence]
+
+
+def test_doubled_letter_is_not_taken_for_a_single_one() -> None:
+    found = find_words(normalize("good"), ("god",), guideline="x", rule="x", action="hold")
+    assert found == []
+
+
+def test_trailing_star_matches_words_starting_with_the_entry() -> None:
+    assert banned_matches("fuckers and f*cking") == ["fuckers", "f*cking"]
+
+
+def test_phrase_entry_matches_the_word_sequence_only() -> None:
+    assert banned_matches("Go to   hell, mate") == ["Go to   hell"]
+    assert banned_matches("go to the hell") == []
+
+
+def test_evidence_spans_point_into_the_original_text() -> None:
+    text = "Honestly, you are an a s s!!"
+    [finding] = find_words(normalize(text), BANNED, guideline="obscene", rule="b", action="reject")
+    span = finding.evidence[0]
+    assert text[span.start : span.end] == span.text == "a s s"
+
+
+def test_banned_rejects_and_suspect_holds_through_find_rules() -> None:
+    policy = Policy.from_dict({"word_lists": {"banned": ["ass"], "suspect": ["idiot"]}})
+    findings = {f.rule: f for f in find_rules("you 1d10t, you @ss", policy)}
+    assert findings["banned_words"].action == "reject"
+    assert findings["suspect_words"].action == "hold"
+    assert findings["banned_words"].guideline == "obscene"
