@@ -137,3 +137,36 @@ def decision_view(decision: dict) -> dict[str, Any]:
         "moderator": decision["moderator"],
         "decided_at": db.isoformat(decision["created_at"]),
     }
+
+
+def record_moderator_decision(
+    conn: sa.Connection,
+    comment_id: str,
+    *,
+    action: str,
+    moderator: str,
+    guideline: str | None = None,
+    note: str | None = None,
+) -> int:
+    """Store a person's decision; it becomes the comment's status and a training label."""
+    now = db.utcnow()
+    reasons = [{"guideline": guideline, "rule": "moderator", "action": action}] if guideline else []
+    decision_id = conn.execute(
+        db.decisions.insert()
+        .values(
+            comment_id=comment_id,
+            kind="moderator",
+            action=action,
+            reasons=reasons,
+            moderator=moderator,
+            note=note,
+            created_at=now,
+        )
+        .returning(db.decisions.c.id)
+    ).scalar_one()
+    conn.execute(
+        db.comments.update()
+        .where(db.comments.c.id == comment_id)
+        .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
+    )
+    return decision_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from service import broker, store
+from service import broker, events, store
 from workers import pipeline, runtime
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ def score_comment(comment_id: str) -> str | None:
     version, classifier = rt.models.get()
     outcome = pipeline.decide_comment(classifier, comment["text"])
     with rt.engine.begin() as conn:
-        store.record_machine_decision(
+        decision_id = store.record_machine_decision(
             conn,
             comment_id,
             action=outcome.action,
@@ -31,6 +31,8 @@ def score_comment(comment_id: str) -> str | None:
             policy_version=outcome.policy_version,
         )
     _signal_decided(rt, comment_id)
+    if decision_id is not None:  # a repeated job announces nothing new
+        events.publish(rt.engine, "comment.decided", comment["site_id"], comment_id)
     return outcome.action
 
 

@@ -1,0 +1,36 @@
+"""Events about comments that other parts react to (webhooks to the site, metrics).
+
+Called after the change is committed, by the worker (`comment.decided`), the moderator UI
+(`comment.moderated`) and the reports API (`comment.reported`). Subscribers register with
+`subscribe`; the webhooks part of the integrations registers one that queues deliveries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPES = ("comment.decided", "comment.moderated", "comment.reported")
+
+Subscriber = Callable[[sa.Engine, str, str, str], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+
+
+def publish(engine: sa.Engine, event_type: str, site_id: str, comment_id: str) -> None:
+    """Tell every subscriber; a failing subscriber is logged and never undoes the stored change."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    for subscriber in list(_subscribers):
+        try:
+            subscriber(engine, event_type, site_id, comment_id)
+        except Exception:
+            log.exception("event subscriber failed for %s on %s", event_type, comment_id)
