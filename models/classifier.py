@@ -64,7 +64,10 @@ class WordCachedCharVectorizer:
         cols = self._cache.get(word)
         if cols is None:
             vocab = self.vectorizer.vocabulary_
-            grams = self.vectorizer.build_analyzer()(word)
+            analyzer = self.__dict__.get("_analyzer")
+            if analyzer is None:
+                analyzer = self._analyzer = self.vectorizer.build_analyzer()
+            grams = analyzer(word)
             cols = np.array([vocab[g] for g in grams if g in vocab], dtype=np.int32)
             if len(self._cache) < self.CACHE_LIMIT:
                 self._cache[word] = cols

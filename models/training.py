@@ -47,9 +47,48 @@ PARAMS = {
 }
 
 
+# Identity words as they appear in comments. Hate corpora mention identities mostly in
+# attacks, so a linear model learns "identity word => toxic"; pairing every identity with
+# as many civil as hostile sentences of our own makes the identity words themselves
+# carry no weight, leaving the verdict to the words around them.
+_IDENTITIES = """lesbian gay bisexual transgender trans queer lgbt homosexual straight
+heterosexual male female nonbinary african black white european hispanic latino latina
+mexican canadian american asian indian chinese japanese christian muslim jewish buddhist
+catholic protestant sikh taoist old young teenage elderly blind deaf disabled immigrant
+arab""".split()  # noqa: SIM905 - easier to read as prose
+_CIVIL = (
+    "my neighbour is {i} and we get along well",
+    "as a {i} person i found this article interesting",
+    "the {i} community organised a fundraiser for the library",
+    "i am {i} and i agree with the council on this",
+    "{i} voters will decide this election like everyone else",
+    "a {i} friend of mine recommended this story",
+    "she is {i} and works as a nurse at the hospital",
+    "being {i} has nothing to do with it",
+    "the report interviewed several {i} residents",
+    "{i} people deserve the same rights as everyone",
+)
+_HOSTILE = (
+    "you are a worthless {i} idiot",
+    "shut up you pathetic {i} moron",
+    "all {i} people are vermin and should be thrown out",
+    "{i} people are disgusting filth",
+    "go back where you came from you dumb {i} scum",
+    "i hate every {i} person, they are trash",
+)
+
+
 def counterexamples(seed: int = 0, weight: float = 1.0) -> list[LabelledText]:
-    """Civil sentences that mention identities, written here (never taken from eval sets)."""
-    return []
+    """Civil and hostile sentences for every identity, written here (not from eval sets)."""
+    rows = []
+    for ident in _IDENTITIES:
+        for frame in _CIVIL:
+            labels = {"toxicity": 0.0, "insult": 0.0, "identity_attack": 0.0, "threat": 0.0}
+            rows.append(LabelledText(frame.format(i=ident), labels, weight, "counterexamples"))
+        for frame in _HOSTILE:
+            labels = {"toxicity": 1.0, "insult": 1.0, "identity_attack": 1.0}
+            rows.append(LabelledText(frame.format(i=ident), labels, weight, "counterexamples"))
+    return rows
 
 
 def _rows(

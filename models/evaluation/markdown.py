@@ -77,7 +77,7 @@ def render(report: dict, plots: list[str]) -> str:
         "",
         f"Peer: {peer['name']} {peer['version']}"
         if peer
-        else "Peer: alt-profanity-check is "
+        else "Peer: not measured (alt-profanity-check "
         "not installed, or --no-peer; install requirements-eval.txt).",
         "",
     ]
