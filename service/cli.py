@@ -63,10 +63,9 @@ def list_sites() -> None:
 @click.option("--activate/--no-activate", default=None, help="Default: only when none is active.")
 def train_model(data_dir: Path | None, max_rows: int | None, activate: bool | None) -> None:
     """Train a classifier version from the data directory; print its version id last."""
+    from models.datasets import missing_sources
     from models.registry import Registry
     from models.training import train
-
-    from models.datasets import missing_sources
 
     data_dir = data_dir or Path(current_app.config["DATA_DIR"])
     for name, origin in missing_sources(data_dir):
@@ -80,7 +79,10 @@ def train_model(data_dir: Path | None, max_rows: int | None, activate: bool | No
                 bar.update(step)
                 done[0] += step
 
-        result = train(data_dir, max_rows_per_source=max_rows, progress=progress)
+        try:
+            result = train(data_dir, max_rows_per_source=max_rows, progress=progress)
+        except (ValueError, FileNotFoundError) as exc:
+            raise click.ClickException(f"{exc} (set MODERATION_DATA_DIR or --data)") from None
     version = Registry(Path(current_app.config["MODEL_DIR"])).save(result)
     with db.engine().begin() as conn:
         if activate or (activate is None and model_state.active_version(conn) is None):
