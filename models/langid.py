@@ -44,6 +44,8 @@ FOREIGN_BELOW = 0.1
 # Pennsylvania Ave", "Boris Johnson Keir Starmer") gets a flat distribution (top ~0.1) with little
 # for English; real foreign comments in the evaluation set have a top of 0.58 or more.
 MIN_CONFIDENCE = 0.5
+# The model's cost grows with the text; a few sentences settle the language of a comment.
+MAX_CHARS = 200
 
 # Labels of the py3langid 0.4.0 model except "zxx" (no linguistic content); a test checks this
 # against the installed model so the policy can validate language codes without loading it.
@@ -60,7 +62,8 @@ SUPPORTED_LANGUAGES: frozenset[str] = frozenset(_LABELS.split())
 _ALSO_COUNTS_AS = {"en": ("pcm",), "no": ("nn",), "nn": ("no",), "ms": ("id",), "id": ("ms",)}
 
 # Links, e-mails, handles and numbers say nothing about the language and confuse the model.
-_NOISE = re.compile(r"\S*(?:[/@]|\w\.\w)\S*|\S*\d\S*|#\w+")
+# (Anchored at the start of a token, so each token is scanned once.)
+_NOISE = re.compile(r"(?<!\S)(?=\S*?(?:[/@#\d]|\w\.\w))\S+")
 _LETTER = re.compile(r"[^\W\d_]")
 # A Chinese or Japanese character or a Hangul syllable carries about a word's worth of evidence.
 _DENSE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -98,7 +101,10 @@ class Identification:
 
 def identify(text: str, allowed: tuple[str, ...] = ("en",)) -> Identification | None:
     """Identify the language of `text`, or None when it is too short to judge."""
-    cleaned = _NOISE.sub(" ", text)
+    cleaned = _NOISE.sub(" ", text[: MAX_CHARS * 2])
+    if len(cleaned) > MAX_CHARS:
+        cut = cleaned.rfind(" ", 0, MAX_CHARS)
+        cleaned = cleaned[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
     if len(_LETTER.findall(cleaned)) + 2 * len(_DENSE.findall(cleaned)) < MIN_LETTERS:
         return None
     # Lowercase: a shouted comment is still English, but the model learnt from mixed case.

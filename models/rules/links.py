@@ -25,8 +25,10 @@ _TLD_NAMES = (
 )
 _TLDS = frozenset(_TLD_NAMES.split())
 _TLD = "|".join(sorted(_TLDS, key=len, reverse=True))
-# Case-sensitive in bare domains: "example.com" and "EXAMPLE.COM", but not "the end.It was".
-_BARE_TLD = f"(?-i:{_TLD}|{_TLD.upper()})"
+# Case-sensitive in bare domains: "example.com" and "EXAMPLE.COM", but not "the end.It was" or
+# "UN.US" (two-letter TLDs only in lower case).
+_UPPER_TLD = "|".join(t.upper() for t in sorted(_TLDS, key=len, reverse=True) if len(t) > 2)
+_BARE_TLD = f"(?-i:{_TLD}|{_UPPER_TLD})"
 _SPELT = r"(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+)"  # "example dot com", "example[.]com"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _PATH = r"(?:[/?#:][^\s<>\"'()\[\]{}]*)?"

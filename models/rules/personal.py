@@ -36,19 +36,24 @@ _EMAIL = re.compile(
 # A plain "at" between ordinary words ("look at this dot com boom") is left to the stricter forms.
 _PLAIN_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 
-_STREET_TYPES = (
-    "street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|close|"
-    "crescent|cres|terrace|terr|square|sq|gardens|grove|parkway|pkwy|highway|hwy|row|mews|walk|"
-    "strasse|straße|rue|calle|via"
+# Street types that are also everyday words ("a 20 minute drive", "one way") count only after
+# capitalised names ("Mulholland Drive"); the unambiguous ones in lower case too ("12 elm street").
+_STREET_TYPES = "street|st|avenue|ave|road|rd|boulevard|blvd|strasse|straße"
+_AMBIGUOUS_TYPES = (
+    "lane|ln|drive|dr|court|ct|place|pl|way|close|crescent|cres|terrace|terr|square|sq|gardens|"
+    "grove|parkway|pkwy|highway|hwy|row|mews|walk|rue|calle|via"
 )
 _NOT_A_NAME = (
     "the|a|an|of|in|on|at|to|and|or|my|our|your|his|her|their|this|that|more|less|than|per|"
-    "people|years|days|times|dogs|cars|percent|miles|km"
+    "people|years|days|times|dogs|cars|percent|mile|miles|km|minute|minutes|hour|hours|"
+    "million|billion|thousand|lane|one|two|way"
 )
+_NAME = rf"(?!(?i:{_NOT_A_NAME})\b)"
 _ADDRESS = re.compile(
-    rf"\b\d{{1,5}}[a-z]?,?\s+(?:(?!(?:{_NOT_A_NAME})\b)[a-z][a-z'.-]*\s+){{1,3}}"
-    rf"(?:{_STREET_TYPES})\b\.?",
-    re.IGNORECASE,
+    rf"\b\d{{1,5}}[a-zA-Z]?,?\s+(?:"
+    rf"(?:{_NAME}[A-Z][\w'.-]*\s+){{1,3}}(?i:{_STREET_TYPES}|{_AMBIGUOUS_TYPES})"
+    rf"|(?:{_NAME}[a-zA-Z][\w'.-]*\s+){{1,3}}(?i:{_STREET_TYPES})"
+    rf")\b\.?"
 )
 
 

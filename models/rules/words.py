@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 
 from models.normalize import Normalized, normalize
 from models.rules.finding import Finding, span_of_normalized
@@ -32,7 +31,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 # after a digit could be "4th"). Here only listed words are looked up, so it is safe to read every
 # mixed letters-and-symbols token as leetspeak (same length, so offsets stay 1:1). A trailing "!"
 # or "|" stays punctuation ("ass!").
-_MIXED = re.compile(r"[\w@$!|+]*[0-9@$!|+][\w@$!|+]*")
+_MIXED = re.compile(r"(?<![\w@$!|+])(?=[\w@$!|+]*[0-9@$!|+])[\w@$!|+]+")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
      "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"}
@@ -51,8 +50,11 @@ _RUNS = re.compile(r"(.)\1*")
 _SQUEEZED_WIDTH = 3  # the normaliser squeezes runs of three or more
 
 
+_REPEATS = re.compile(r"(.)\1+")
+
+
 def _collapse(word: str) -> str:
-    return "".join(ch for ch, _ in groupby(word))
+    return _REPEATS.sub(r"\1", word)
 
 
 def _runs(word: str) -> list[int]:
@@ -70,55 +72,76 @@ class WordMatcher:
     """A compiled word list; build once per list (see `matcher_for`), match many comments."""
 
     def __init__(self, entries: tuple[str, ...]):
+        # Both indexes are keyed by the run-collapsed words, so one comment costs a few dict
+        # look-ups per word whatever the length of the list.
         self._exact: dict[tuple[str, ...], list[_Entry]] = {}
-        self._prefix: list[_Entry] = []
-        self._max_words = 1
+        self._prefix: dict[tuple[str, ...], list[_Entry]] = {}
+        word_counts: set[int] = set()
+        prefix_shapes: set[tuple[int, int]] = set()  # (words, length of the collapsed prefix)
         for source in entries:
             prefix = source.endswith("*")
             words = tuple(_TOKEN.findall(normalize(source.rstrip("*")).text))
             if not words:
                 continue
             entry = _Entry(source, words, prefix)
-            self._max_words = max(self._max_words, len(words))
+            key = tuple(map(_collapse, words))
             if prefix:
-                self._prefix.append(entry)
+                self._prefix.setdefault(key, []).append(entry)
+                prefix_shapes.add((len(key), len(key[-1])))
             else:
-                self._exact.setdefault(tuple(map(_collapse, words)), []).append(entry)
+                self._exact.setdefault(key, []).append(entry)
+                word_counts.add(len(key))
+        self._word_counts = sorted(word_counts)
+        self._prefix_shapes = sorted(prefix_shapes)
+        # One regex (a trie, so its cost hardly grows with the list) finds the words that can
+        # start an entry; only comments with such a word are looked at further in Python.
+        whole = {key[0] for key in self._exact} | {key[0] for key in self._prefix if len(key) > 1}
+        starts = {key[0] for key in self._prefix if len(key) == 1}
+        alternatives = []
+        if whole:
+            alternatives.append(f"{_trie_pattern(whole)}(?![^\\W_])")
+        if starts:
+            alternatives.append(_trie_pattern(starts))
+        self._starter = re.compile(f"(?<![^\\W_])(?:{'|'.join(alternatives) or '(?!)'})")
 
     def __bool__(self) -> bool:
         return bool(self._exact or self._prefix)
+
+    def _candidates(self, keys: list[str], i: int) -> list[tuple[int, _Entry]]:
+        """Entries whose collapsed words match the tokens from i on, with their word count."""
+        out = []
+        for n in self._word_counts:
+            if i + n <= len(keys):
+                out += [(n, e) for e in self._exact.get(tuple(keys[i : i + n]), ())]
+        for n, length in self._prefix_shapes:
+            if i + n <= len(keys) and len(keys[i + n - 1]) >= length:
+                key = (*keys[i : i + n - 1], keys[i + n - 1][:length])
+                out += [(n, e) for e in self._prefix.get(key, ())]
+        return out
 
     def find(self, norm: Normalized) -> list[tuple[int, int, str]]:
         """(start, end, listed entry) in normalised-text positions, one per matched place."""
         text = _MIXED.sub(_read_leet, norm.text)
         if text != norm.text:
             norm = Normalized(norm.original, text, norm.offsets)
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(norm.text)]
-        if not tokens:
-            return []
-        text = norm.text
-        keys = [_collapse(text[a:b]) for a, b in tokens]
+        starts = [m.start() for m in self._starter.finditer(norm.text)]
+        if not starts:
+            return []  # the common case: one regex scan and done
+        tokens = [m.span() for m in _TOKEN.finditer(norm.text)]
+        keys = [_collapse(norm.text[a:b]) for a, b in tokens]
+        index = {a: i for i, (a, _) in enumerate(tokens)}
         found: list[tuple[int, int, str]] = []
-        for i in range(len(tokens)):
-            for n in range(1, min(self._max_words, len(tokens) - i) + 1):
-                for entry in self._exact.get(tuple(keys[i : i + n]), ()):
-                    if self._same(norm, tokens[i : i + n], entry):
-                        found.append((tokens[i][0], tokens[i + n - 1][1], entry.source))
-            for entry in self._prefix:
-                n = len(entry.words)
-                if i + n <= len(tokens) and self._same(norm, tokens[i : i + n], entry):
+        for i in (index[s] for s in starts if s in index):
+            for n, entry in self._candidates(keys, i):
+                if self._same(norm, tokens[i : i + n], entry):
                     found.append((tokens[i][0], tokens[i + n - 1][1], entry.source))
         return found
 
     def _same(self, norm: Normalized, spans: list[tuple[int, int]], entry: _Entry) -> bool:
+        """Collapsed forms are equal already; check that each letter run is really the same."""
         last = len(entry.words) - 1
         for k, ((a, b), word) in enumerate(zip(spans, entry.words, strict=True)):
             token = norm.text[a:b]
-            if entry.prefix and k == last:
-                if not _collapse(token).startswith(_collapse(word)):
-                    return False
-            elif _collapse(token) != _collapse(word):
-                return False
             if token == word or (entry.prefix and k == last and token.startswith(word)):
                 continue
             if not self._runs_match(norm, a, token, word, prefix=entry.prefix and k == last):
@@ -141,6 +164,27 @@ class WordMatcher:
                 return False
             pos += 1
         return True
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """A regex alternation of `words` sharing common prefixes ("ab|ac" -> "a+(?:b+|c+)")."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        # "c+": the trie holds collapsed words and is run on the text as written ("asss").
+        branches = [re.escape(ch) + "+" + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
 
 
 @lru_cache(maxsize=256)

@@ -40,6 +40,7 @@ def test_links_are_found_with_their_domain(text: str, url: str, domain: str) -> 
         "It cost 3.50 in 2024.",
         "the file report.pdf is attached",
         "mail me at jane@example.com",  # an e-mail is personal data, not a link
+        "the UN.US relationship",
     ],
 )
 def test_non_links_are_not_found(text: str) -> None:

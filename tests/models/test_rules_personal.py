@@ -76,6 +76,7 @@ def test_at_in_ordinary_prose_is_not_an_email() -> None:
         ("protest at 1600 Pennsylvania Ave tomorrow", "1600 Pennsylvania Ave"),
         ("try 10 Downing St.", "10 Downing St."),
         ("at 42 old mill road", "42 old mill road"),
+        ("parked at 12 Mulholland Drive", "12 Mulholland Drive"),
     ],
 )
 def test_street_addresses_are_found(text: str, address: str) -> None:
@@ -83,7 +84,14 @@ def test_street_addresses_are_found(text: str, address: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["3 dogs in the street", "20 years on the road", "I walked 5 miles down the lane"]
+    "text",
+    [
+        "3 dogs in the street",
+        "20 years on the road",
+        "I walked 5 miles down the lane",
+        "it is a 20 minute drive",
+        "spending 10 billion one way or another",
+    ],
 )
 def test_numbers_before_a_street_word_are_not_addresses(text: str) -> None:
     assert find_addresses(text) == []

@@ -24,6 +24,7 @@ def rules_fired(text: str, rule: ShoutingRule | None = None) -> list[str]:
         ("lol lol lol lol lol lol lol", ["flooding"]),
         ("very very good", []),
         ("Wow!!!", []),
+        ("Update\n----------------\nWell...... no", []),  # layout, not flooding
         ("WHY WON'T ANYONE LISTEN!!!!!!!!!", ["capitals", "flooding"]),
     ],
 )
