@@ -14,14 +14,17 @@ __all__ = ["caps_share", "shouting_findings"]
 _SHOUTED = re.compile(r"[^\sa-z]*[A-Z][^a-z]*[A-Z][^\sa-z]*")
 
 
+_ASCII_UPPER = re.compile(r"[A-Z]")
+_ASCII_LOWER = re.compile(r"[a-z]")
+
+
 def caps_share(text: str) -> tuple[float, int]:
     """Share of cased letters that are capitals, and the number of cased letters."""
-    upper = lower = 0
-    for ch in text:
-        if ch.isupper():
-            upper += 1
-        elif ch.islower():
-            lower += 1
+    if text.isascii():  # the common case, counted in C
+        upper, lower = len(_ASCII_UPPER.findall(text)), len(_ASCII_LOWER.findall(text))
+    else:
+        upper = sum(map(str.isupper, text))
+        lower = sum(map(str.islower, text))
     cased = upper + lower
     return (upper / cased if cased else 0.0), cased
 

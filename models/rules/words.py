@@ -93,6 +93,7 @@ class WordMatcher:
                 word_counts.add(len(key))
         self._word_counts = sorted(word_counts)
         self._prefix_shapes = sorted(prefix_shapes)
+        self._max_words = max([*word_counts, *(n for n, _ in prefix_shapes), 1])
         # One regex (a trie, so its cost hardly grows with the list) finds the words that can
         # start an entry; only comments with such a word are looked at further in Python.
         whole = {key[0] for key in self._exact} | {key[0] for key in self._prefix if len(key) > 1}
@@ -128,10 +129,17 @@ class WordMatcher:
         if not starts:
             return []  # the common case: one regex scan and done
         tokens = [m.span() for m in _TOKEN.finditer(norm.text)]
-        keys = [_collapse(norm.text[a:b]) for a, b in tokens]
         index = {a: i for i, (a, _) in enumerate(tokens)}
+        firsts = [index[s] for s in starts if s in index]
+        # Collapse only the words that a candidate entry can reach, not the whole comment.
+        keys = [""] * len(tokens)
+        for i in firsts:
+            for j in range(i, min(i + self._max_words, len(tokens))):
+                if not keys[j]:
+                    a, b = tokens[j]
+                    keys[j] = _collapse(norm.text[a:b])
         found: list[tuple[int, int, str]] = []
-        for i in (index[s] for s in starts if s in index):
+        for i in firsts:
             for n, entry in self._candidates(keys, i):
                 if self._same(norm, tokens[i : i + n], entry):
                     found.append((tokens[i][0], tokens[i + n - 1][1], entry.source))
