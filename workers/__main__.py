@@ -13,6 +13,7 @@ import sys
 
 from rq import SimpleWorker, Worker
 
+from models import langid
 from service import create_app
 from workers import runtime
 
@@ -30,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app()
     rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
     try:
-        version, _ = rt.models.get()  # the expensive set-up, once, before the first job
+        # The expensive set-up, once, before the first job: the model and the language identifier.
+        version, _ = rt.models.get()
+        langid.preload()
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
