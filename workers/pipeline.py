@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.decide import decide
-from models.rules import find_rules
-
 from models.classifier import Classifier
+from models.decide import decide
 from models.normalize import normalize
 from models.policy import DEFAULT_POLICY, Policy
+from models.rules import find_rules
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from models.registry import Registry
 from sqlalchemy.engine import Engine
 
 from models.classifier import Classifier
+from models.registry import Registry
 from service import model_state
 
 log = logging.getLogger(__name__)
