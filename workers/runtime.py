@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from models.classifier import Classifier
 from models.registry import Registry
 from service import model_state
+from workers.shadow import ShadowModel
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Runtime:
     engine: Engine
     redis: redis.Redis
     models: ModelCache
+    shadow: ShadowModel | None = None
 
 
 _current: Runtime | None = None
@@ -73,7 +75,8 @@ def install(config: dict[str, Any], engine: Engine, conn: redis.Redis) -> Runtim
         engine=engine,
         refresh_seconds=float(config["MODEL_REFRESH_SECONDS"]),
     )
-    _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache)
+    shadow = ShadowModel(cache.registry, engine, cache.refresh_seconds)
+    _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache, shadow=shadow)
     return _current
 
 
