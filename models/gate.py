@@ -16,6 +16,9 @@ from models.evaluation.report import _bias, _per_source, _span_f1, _test_sets
 
 # How much worse a candidate may be on each kind of figure before the gate refuses it.
 TOLERANCE = {"auc": 0.01, "bias": 0.01, "span_f1": 0.02}
+# A category's AUC counts only with this many rows on each side: on fewer (threat, in small
+# test sets) it swings by more than any tolerance and would refuse versions at random.
+MIN_CLASS_ROWS = 30
 
 
 def gate_figures(clf: Classifier, data_dir: Path, limit: int | None = None) -> dict[str, float]:
@@ -25,7 +28,8 @@ def gate_figures(clf: Classifier, data_dir: Path, limit: int | None = None) -> d
     _table, curves = _per_source(clf, None, sets)
     figures: dict[str, float] = {}
     for cat, (y, ours, _peer) in curves.items():
-        if y.size and 0 < y.sum() < y.size:
+        positives = int(y.sum())
+        if min(positives, y.size - positives) >= MIN_CLASS_ROWS:
             figures[f"auc:{cat}"] = float(roc_auc_score(y.astype(int), ours))
     bias = _bias(clf, None, data_dir, limit)
     combined = [b["ours"]["combined"] for b in bias.values() if b["ours"]["combined"] is not None]
