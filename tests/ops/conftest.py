@@ -77,3 +77,34 @@ def decisions_of(app: Flask, comment_id: str, kind: str) -> list[dict]:
             .order_by(db.decisions.c.id)
         )
         return [dict(r._mapping) for r in rows]
+
+
+TEXTS = (
+    "You are an idiot and nobody wants you here",
+    "Thanks for the careful reporting on the budget",
+    "I disagree with the council, the bridge is too expensive",
+    "shut up you pathetic moron",
+    "Great photos of the festival this year",
+    "This mayor is a liar and a disgrace",
+    "Buy cheap watches at my site, best prices",
+    "The bus timetable changes make no sense to me",
+)
+
+
+def post_comments(app: Flask, key: str, count: int, prefix: str) -> list[str]:
+    """Post COUNT comments through the API (each is queued); their ids."""
+    client = app.test_client()
+    ids = []
+    for i in range(count):
+        body = {
+            "id": f"{prefix}-{i}",
+            "text": f"{TEXTS[i % len(TEXTS)]} ({prefix} {i})",
+            "article": {"id": "a1"},
+            "author": {"id": f"u{i}"},
+        }
+        response = client.post(
+            "/v1/comments", json=body, headers={"Authorization": f"Bearer {key}"}
+        )
+        assert response.status_code == 202, response.json
+        ids.append(response.json["id"])
+    return ids
