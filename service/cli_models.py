@@ -18,11 +18,16 @@ def _registry():
     return model_ops.registry(current_app.config["MODEL_DIR"])
 
 
-def _known(version: str) -> str:
+def _known(version: str, *, loadable: bool = False) -> str:
+    """VERSION if the registry has it; with loadable, also if this process can load it
+    (checksum and library versions), so no worker is pointed at a model it must refuse."""
     from models.registry import ModelLoadError
 
     try:
-        _registry().info(version)
+        if loadable:
+            _registry().load(version)
+        else:
+            _registry().info(version)
     except ModelLoadError as exc:
         raise click.ClickException(str(exc)) from None
     return version
@@ -229,7 +234,7 @@ def shadow_model(version: str | None, off: bool) -> None:
             model_state.set_shadow(conn, None)
             click.echo("shadow: off")
             return
-        _known(version)
+        _known(version, loadable=True)
         if version == model_state.active_version(conn):
             raise click.ClickException(f"{version} is the active version; shadow another one")
         model_state.set_shadow(conn, version)
@@ -268,7 +273,7 @@ def shadow_report(version: str | None, examples: int, as_json: bool) -> None:
 @click.option("--limit", type=int, default=model_ops.DEFAULT_GATE_LIMIT, show_default=True)
 def promote_model(version: str, force: bool, limit: int) -> None:
     """Make VERSION active if it is not worse than the active one on the gate."""
-    _known(version)
+    _known(version, loadable=True)
     with db.engine().connect() as conn:
         active = model_state.active_version(conn)
     if active == version:
@@ -303,7 +308,7 @@ def rollback_model() -> None:
             current, previous = model_state.rollback(conn)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
-        _known(previous)
+        _known(previous, loadable=True)
     click.echo(f"rolled back from {current}", err=True)
     click.echo(f"active: {previous}")
 

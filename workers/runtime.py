@@ -18,7 +18,7 @@ import redis
 from sqlalchemy.engine import Engine
 
 from models.classifier import Classifier
-from models.registry import Registry
+from models.registry import ModelLoadError, Registry
 from service import model_state
 from workers.shadow import ShadowModel
 
@@ -52,7 +52,14 @@ class ModelCache:
         if active is None or active == self._version:
             return
         log.info("loading model version %s", active)
-        classifier = self.registry.load(active)
+        try:
+            classifier = self.registry.load(active)
+        except ModelLoadError as exc:
+            if self._classifier is None:
+                raise RuntimeError(f"cannot load the active model: {exc}") from exc
+            # Keep deciding with the version in hand rather than fail every job; ops see this.
+            log.error("staying on %s: %s", self._version, exc)
+            return
         self._version, self._classifier = active, classifier
 
 
