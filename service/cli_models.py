@@ -68,6 +68,9 @@ def _f(value: float | None) -> str:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Make it active at once (no gate).")
+@click.option(
+    "--background", is_flag=True, help="Queue it for `python -m workers --ops`; print the job id."
+)
 def train_model(
     data_dir: Path | None,
     max_rows: int | None,
@@ -77,6 +80,7 @@ def train_model(
     gate_limit: int,
     seed: int,
     activate: bool,
+    background: bool,
 ) -> None:
     """Train a classifier version and measure it; print its version id last."""
     from models.datasets import missing_sources
@@ -97,6 +101,13 @@ def train_model(
         seed=seed,
         gate_limit=gate_limit,
     )
+    if background:
+        if activate:
+            raise click.UsageError("--activate is not for --background runs: promote the result")
+        job_id = model_ops.enqueue_training(current_app, options)
+        click.echo(f"queued; see `models job {job_id}`", err=True)
+        click.echo(job_id)
+        return
     with click.progressbar(length=100, label="training", file=sys.stderr) as bar:
         done = [0]
 
@@ -123,6 +134,21 @@ def train_model(
             model_state.activate(conn, version)
         click.echo(f"activated {version}", err=True)
     click.echo(version)
+
+
+@models_cli.command("job")
+@click.argument("job_id")
+def show_job(job_id: str) -> None:
+    """Status of a background training job; its version id once finished (last line)."""
+    try:
+        status = model_ops.job_status(current_app, job_id)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"job {job_id}: {status['status']}")
+    if status.get("error"):
+        click.echo("\n".join(status["error"]), err=True)
+    if status.get("version"):
+        click.echo(status["version"])
 
 
 @models_cli.command("list")

@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     # Trained artifacts live outside git; by default in the instance folder.
     "MODEL_DIR": "",
     "QUEUE_NAME": "moderation",
+    # Training and other long ops jobs: a queue of their own, so they never delay comments.
+    "OPS_QUEUE_NAME": "moderation-ops",
     "MAX_TEXT_CHARS": 20_000,
     # Whole request bodies beyond this are refused before parsing (413).
     "MAX_BODY_BYTES": 256 * 1024,

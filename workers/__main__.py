@@ -15,6 +15,7 @@ from rq import SimpleWorker, Worker
 
 from models import langid
 from service import create_app
+from service.model_ops import ops_queue
 from workers import runtime
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     parser.add_argument("--worker-class", choices=sorted(WORKER_CLASSES), default="simple")
     parser.add_argument("--name", default=None, help="worker name (default: RQ's)")
+    parser.add_argument(
+        "--ops", action="store_true", help="work the ops queue (training jobs) instead"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
@@ -32,17 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
     try:
         # The expensive set-up, once, before the first job: the model and the language identifier.
-        version, _ = rt.models.get()
-        langid.preload()
+        # An ops worker trains models and scores nothing, so it needs neither (nor an active one).
+        if not args.ops:
+            version, _ = rt.models.get()
+            langid.preload()
+            logging.getLogger("workers").info("model %s loaded", version)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    logging.getLogger("workers").info("model %s loaded", version)
 
     worker_class = WORKER_CLASSES[args.worker_class]
-    worker = worker_class(
-        [app.extensions["queue"]], connection=app.extensions["redis"], name=args.name
-    )
+    queue = ops_queue(app) if args.ops else app.extensions["queue"]
+    worker = worker_class([queue], connection=app.extensions["redis"], name=args.name)
     worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
     return 0
 
