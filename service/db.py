@@ -139,3 +139,7 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
     )
     if updated.rowcount == 0:
         conn.execute(app_state.insert().values(key=key, value=value, updated_at=utcnow()))
+
+
+# Tables of other parts register on `metadata` when imported (kept last: they import this module).
+from service import tables_policy  # noqa: E402, F401

@@ -9,3 +9,6 @@ def init_app(app: Flask) -> None:
     from service.api import comments, site  # noqa: F401  (registers the routes on bp)
 
     app.register_blueprint(bp)
+    from service.api import policy
+
+    app.register_blueprint(policy.bp)
