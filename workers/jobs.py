@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from service import broker, events, store
-from workers import pipeline, runtime
+from workers import author_context, pipeline, runtime, site_policy
 
 log = logging.getLogger(__name__)
 
@@ -14,12 +14,17 @@ def score_comment(comment_id: str) -> str | None:
     """Decide a stored comment with the active model and policy; returns the action taken."""
     rt = runtime.current()
     with rt.engine.connect() as conn:
-        comment = store.get_comment(conn, comment_id)
-    if comment is None:
-        log.warning("comment %s no longer exists; nothing to score", comment_id)
-        return None
+        loaded = site_policy.load_comment(conn, comment_id)
+        if loaded is None:
+            log.warning("comment %s no longer exists; nothing to score", comment_id)
+            return None
+        comment, current_policy = loaded
+        policy, policy_version = site_policy.policy_for(conn, comment["site_id"], current_policy)
     version, classifier = rt.models.get()
-    outcome = pipeline.decide_comment(classifier, comment["text"])
+    author = author_context.author_context(rt.engine, rt.redis, comment, policy)
+    outcome = pipeline.decide_comment(
+        classifier, comment["text"], policy, policy_version, author=author
+    )
     with rt.engine.begin() as conn:
         decision_id = store.record_machine_decision(
             conn,
