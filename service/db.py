@@ -110,8 +110,12 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables; safe to run any number of times."""
+    """Create missing tables and indexes; safe to run any number of times."""
     metadata.create_all(engine, checkfirst=True)
+    # create_all skips the indexes of tables that already exist; a later part may add one.
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
 
 
 def init_app(app: Flask) -> None:

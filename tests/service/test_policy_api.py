@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from models.policy import DEFAULT_POLICY
+from models.policy import DEFAULT_POLICY, Policy
 from tests.conftest import make_site
 
 
@@ -144,3 +144,36 @@ def test_if_none_match_answers_304_while_unchanged(client, site) -> None:
     client.put("/v1/site/policy", json=_changed_doc(), headers=site)
     changed = client.get("/v1/site/policy", headers={**site, "If-None-Match": etag})
     assert changed.status_code == 200
+
+
+def test_schema_creation_adds_a_new_index_to_an_existing_table(app: Flask) -> None:
+    import sqlalchemy as sa
+
+    from service import db
+
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_comments_site_author_created"))
+    db.create_schema(engine)
+    names = {i["name"] for i in sa.inspect(engine).get_indexes("comments")}
+    assert "ix_comments_site_author_created" in names
+
+
+def test_a_writer_that_lost_the_race_for_a_version_gets_a_conflict(app: Flask, monkeypatch) -> None:
+    """Two writers reading the same current version: the second insert hits the primary key."""
+    from service import tables_policy
+
+    site_id, _ = make_site(app)
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        tables_policy.set_policy(conn, site_id, Policy(), created_by="a")  # unchanged: no row
+        first, _ = tables_policy.set_policy(
+            conn, site_id, Policy.from_dict({"links": {"action": "allow"}}), created_by="a"
+        )
+    stale = tables_policy.default_version(site_id)  # what the slower writer read
+    monkeypatch.setattr(tables_policy, "current", lambda conn, site: stale)
+    with engine.begin() as conn, pytest.raises(tables_policy.PolicyConflict) as caught:
+        tables_policy.set_policy(
+            conn, site_id, Policy.from_dict({"links": {"action": "reject"}}), created_by="b"
+        )
+    assert first.version == 1 and caught.value.current == 1
