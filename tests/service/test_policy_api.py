@@ -177,3 +177,21 @@ def test_a_writer_that_lost_the_race_for_a_version_gets_a_conflict(app: Flask, m
             conn, site_id, Policy.from_dict({"links": {"action": "reject"}}), created_by="b"
         )
     assert first.version == 1 and caught.value.current == 1
+
+
+def test_the_web_app_with_policies_does_not_import_the_classifier(tmp_path) -> None:
+    """Policies are validated in the web process; that must not pull in scikit-learn or numpy."""
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT
+
+    code = (
+        "import sys; from service import create_app; "
+        f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'DATABASE_URL': '', 'REDIS_URL': ''}}); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'numpy', 'scipy'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
