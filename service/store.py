@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -170,3 +171,35 @@ def record_moderator_decision(
         .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
     )
     return decision_id
+
+
+def pending_comments(conn: sa.Connection, comment_ids: list[str]) -> list[dict]:
+    """The comments among these ids still waiting for a decision, in one query."""
+    if not comment_ids:
+        return []
+    rows = conn.execute(
+        sa.select(db.comments).where(
+            db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending"
+        )
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def stale_pending_ids(conn: sa.Connection, older_than: datetime, limit: int) -> list[str]:
+    """Pending comments not touched since `older_than`, oldest first (the sweeper's work)."""
+    rows = conn.execute(
+        sa.select(db.comments.c.id)
+        .where(db.comments.c.status == "pending", db.comments.c.updated_at < older_than)
+        .order_by(db.comments.c.updated_at)
+        .limit(limit)
+    )
+    return [row.id for row in rows]
+
+
+def touch_comments(conn: sa.Connection, comment_ids: list[str]) -> None:
+    """Restart the pending clock of re-queued comments so the next sweep leaves them alone."""
+    conn.execute(
+        db.comments.update()
+        .where(db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending")
+        .values(updated_at=db.utcnow())
+    )

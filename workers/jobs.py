@@ -1,9 +1,20 @@
-"""RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more."""
+"""RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more.
+
+`decide_and_record` is the per-comment step: the single-comment job (`score_comment`) and the
+batch loop (`workers.batch.drain_pending`) both call it inside their transaction, and
+`after_commit` once the decision is stored. Per-comment additions (site policy, shadow scoring,
+events) belong in those two functions so both paths get them.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
+import sqlalchemy as sa
+
+from models.classifier import Classifier
 from service import broker, events, store
 from workers import pipeline, runtime
 
@@ -19,27 +30,53 @@ def score_comment(comment_id: str) -> str | None:
         log.warning("comment %s no longer exists; nothing to score", comment_id)
         return None
     version, classifier = rt.models.get()
-    outcome = pipeline.decide_comment(classifier, comment["text"])
     with rt.engine.begin() as conn:
-        decision_id = store.record_machine_decision(
-            conn,
-            comment_id,
-            action=outcome.action,
-            scores=outcome.scores,
-            reasons=outcome.reasons,
-            model_version=version,
-            policy_version=outcome.policy_version,
-        )
-    _signal_decided(rt, comment_id)
-    if decision_id is not None:  # a repeated job announces nothing new
-        events.publish(rt.engine, "comment.decided", comment["site_id"], comment_id)
+        outcome, decision_id = decide_and_record(rt, conn, comment, version, classifier)
+    signal_decided(rt, [comment_id])
+    after_commit(rt, comment, decision_id)
     return outcome.action
 
 
-def _signal_decided(rt: runtime.Runtime, comment_id: str) -> None:
-    """Wake an API request waiting for this decision (?wait=...)."""
-    key = broker.decision_signal_key(comment_id)
+def decide_and_record(
+    rt: runtime.Runtime,
+    conn: sa.Connection,
+    comment: dict[str, Any],
+    version: str,
+    classifier: Classifier,
+    scores: dict[str, float] | None = None,
+) -> tuple[pipeline.Outcome, int | None]:
+    """One comment: decide it and store the machine decision in the caller's transaction.
+
+    `scores` are the classifier's, when the batch path computed them for many comments at once.
+    The decision id is None when this model version had already decided the comment.
+    """
+    started = time.perf_counter()
+    outcome = pipeline.decide_comment(classifier, comment["text"], scores=scores)
+    rt.models_seconds += time.perf_counter() - started
+    decision_id = store.record_machine_decision(
+        conn,
+        comment["id"],
+        action=outcome.action,
+        scores=outcome.scores,
+        reasons=outcome.reasons,
+        model_version=version,
+        policy_version=outcome.policy_version,
+    )
+    return outcome, decision_id
+
+
+def after_commit(rt: runtime.Runtime, comment: dict[str, Any], decision_id: int | None) -> None:
+    """What follows a stored decision; a repeated job announces nothing new."""
+    if decision_id is not None:
+        events.publish(rt.engine, "comment.decided", comment["site_id"], comment["id"])
+
+
+def signal_decided(rt: runtime.Runtime, comment_ids: list[str]) -> None:
+    """Wake API requests waiting for these decisions (?wait=...), in one round trip."""
+    ttl = int(rt.config["DECISION_SIGNAL_TTL_SECONDS"])
     pipe = rt.redis.pipeline(transaction=False)
-    pipe.lpush(key, "1")
-    pipe.expire(key, int(rt.config["DECISION_SIGNAL_TTL_SECONDS"]))
+    for comment_id in comment_ids:
+        key = broker.decision_signal_key(comment_id)
+        pipe.lpush(key, "1")
+        pipe.expire(key, ttl)
     pipe.execute()

@@ -25,8 +25,11 @@ def decide_comment(
     text: str,
     policy: Policy = DEFAULT_POLICY,
     policy_version: int | None = None,
+    scores: dict[str, float] | None = None,
 ) -> Outcome:
-    scores = classifier.score_one(text)
+    """`scores` may come precomputed from the classifier's batch path (`Classifier.score`)."""
+    if scores is None:
+        scores = classifier.score_one(text)
     findings = find_rules(text, policy, normalize(text))
     decision = decide(
         scores,

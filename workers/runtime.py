@@ -61,6 +61,9 @@ class Runtime:
     engine: Engine
     redis: redis.Redis
     models: ModelCache
+    # Seconds spent in models code (scoring, rules, policy), so the batch job can report the
+    # worker's own overhead beside it.
+    models_seconds: float = 0.0
 
 
 _current: Runtime | None = None
