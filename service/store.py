@@ -25,6 +25,7 @@ def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) ->
         "id": new_comment_id(),
         "site_id": site_id,
         "status": "pending",
+        "decision_id": None,
         "created_at": now,
         "updated_at": now,
         **fields,

@@ -20,16 +20,18 @@ def post_comment():
     fields = _comment_fields(json_body())
     with db.engine().begin() as conn:
         comment, created = store.insert_comment(conn, site["id"], fields)
+        # A new comment has no decision yet, so its view needs no further query.
+        view = store.comment_view(conn, comment)
     if not created:
-        with db.engine().connect() as conn:
-            return jsonify(store.comment_view(conn, comment)), 200
+        return jsonify(view), 200
     # Stored before queued: if Redis loses the job, the comment is still pending in the database.
     decided = queueing.enqueue_scoring(comment["id"]) and queueing.wait_for_decision(
         comment["id"], wait_ms
     )
-    with db.engine().connect() as conn:
-        comment = store.get_comment(conn, comment["id"]) or comment
-        view = store.comment_view(conn, comment)
+    if decided:
+        with db.engine().connect() as conn:
+            comment = store.get_comment(conn, comment["id"]) or comment
+            view = store.comment_view(conn, comment)
     status = 200 if decided and view["decision"] else 202
     response = jsonify(view)
     response.status_code = status
