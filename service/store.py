@@ -204,3 +204,59 @@ def touch_comments(conn: sa.Connection, comment_ids: list[str]) -> None:
         .where(db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending")
         .values(updated_at=db.utcnow())
     )
+
+
+def record_machine_decisions(
+    conn: sa.Connection, model_version: str, decided: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Many machine decisions in two statements (the batch path); {comment id: decision id}.
+
+    Each item has comment_id, action, scores, reasons and policy_version. Like
+    `record_machine_decision`, a comment this version already decided is skipped (ON CONFLICT DO
+    NOTHING on the dedupe constraint) and a moderator's decision is never overwritten.
+    """
+    if not decided:
+        return {}
+    now = db.utcnow()
+    rows = [
+        {
+            "comment_id": item["comment_id"],
+            "kind": "machine",
+            "action": item["action"],
+            "scores": item["scores"],
+            "reasons": item["reasons"],
+            "model_version": model_version,
+            "policy_version": item["policy_version"],
+            "moderator": None,
+            "note": None,
+            "created_at": now,
+            "dedupe_key": f"machine:{model_version}",
+        }
+        for item in decided
+    ]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    # Executed with a list of rows: SQLAlchemy sends them as one multi-row statement
+    # ("insertmanyvalues") that stays cached whatever the batch size.
+    inserted = conn.execute(
+        insert(db.decisions)
+        .on_conflict_do_nothing(index_elements=["comment_id", "dedupe_key"])
+        .returning(db.decisions.c.id, db.decisions.c.comment_id),
+        rows,
+    ).all()
+    ids = {row.comment_id: row.id for row in inserted}
+    if ids:
+        action = {item["comment_id"]: item["action"] for item in decided}
+        conn.execute(
+            db.comments.update()
+            .where(db.comments.c.id == sa.bindparam("cid"), db.comments.c.status == "pending")
+            .values(status=sa.bindparam("new_status"), decision_id=sa.bindparam("did"))
+            .values(updated_at=now),
+            [
+                {"cid": cid, "new_status": STATUS_BY_ACTION[action[cid]], "did": did}
+                for cid, did in ids.items()
+            ],
+        )
+    return ids

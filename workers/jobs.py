@@ -1,9 +1,11 @@
 """RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more.
 
-`decide_and_record` is the per-comment step: the single-comment job (`score_comment`) and the
-batch loop (`workers.batch.drain_pending`) both call it inside their transaction, and
-`after_commit` once the decision is stored. Per-comment additions (site policy, shadow scoring,
-events) belong in those two functions so both paths get them.
+The per-comment steps, shared by the single-comment job (`score_comment`) and the batch loop
+(`workers.batch.drain_pending`): `decide_one` (models and policy; it gets the open transaction
+for per-site lookups) and `after_commit` (events, shadow scoring: anything that follows a stored
+decision). The single job stores with `store.record_machine_decision`, the batch loop stores the
+whole batch with `store.record_machine_decisions`. Per-comment additions belong in those two
+step functions so both paths get them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from redis.client import Pipeline
 
 from models.classifier import Classifier
 from service import broker, events, store
@@ -43,16 +46,12 @@ def decide_and_record(
     comment: dict[str, Any],
     version: str,
     classifier: Classifier,
-    scores: dict[str, float] | None = None,
 ) -> tuple[pipeline.Outcome, int | None]:
-    """One comment: decide it and store the machine decision in the caller's transaction.
+    """One comment decided and stored in the caller's transaction (the single-job path).
 
-    `scores` are the classifier's, when the batch path computed them for many comments at once.
     The decision id is None when this model version had already decided the comment.
     """
-    started = time.perf_counter()
-    outcome = pipeline.decide_comment(classifier, comment["text"], scores=scores)
-    rt.models_seconds += time.perf_counter() - started
+    outcome = decide_one(rt, conn, comment, classifier)
     decision_id = store.record_machine_decision(
         conn,
         comment["id"],
@@ -65,18 +64,40 @@ def decide_and_record(
     return outcome, decision_id
 
 
+def decide_one(
+    rt: runtime.Runtime,
+    conn: sa.Connection,
+    comment: dict[str, Any],
+    classifier: Classifier,
+    scores: dict[str, float] | None = None,
+) -> pipeline.Outcome:
+    """The per-comment step: scores, rules and policy for one comment; stores nothing.
+
+    `scores` are the classifier's when the batch path computed them for many comments at once.
+    """
+    started = time.perf_counter()
+    outcome = pipeline.decide_comment(classifier, comment["text"], scores=scores)
+    rt.models_seconds += time.perf_counter() - started
+    return outcome
+
+
 def after_commit(rt: runtime.Runtime, comment: dict[str, Any], decision_id: int | None) -> None:
     """What follows a stored decision; a repeated job announces nothing new."""
     if decision_id is not None:
         events.publish(rt.engine, "comment.decided", comment["site_id"], comment["id"])
 
 
-def signal_decided(rt: runtime.Runtime, comment_ids: list[str]) -> None:
-    """Wake API requests waiting for these decisions (?wait=...), in one round trip."""
+def signal_decided(rt: runtime.Runtime, comment_ids: list[str], pipe: Pipeline | None = None):
+    """Wake API requests waiting for these decisions (?wait=...), in one round trip.
+
+    Given a pipeline, only adds to it (the caller executes it with its own commands).
+    """
     ttl = int(rt.config["DECISION_SIGNAL_TTL_SECONDS"])
-    pipe = rt.redis.pipeline(transaction=False)
+    own = pipe is None
+    pipe = rt.redis.pipeline(transaction=False) if pipe is None else pipe
     for comment_id in comment_ids:
         key = broker.decision_signal_key(comment_id)
         pipe.lpush(key, "1")
         pipe.expire(key, ttl)
-    pipe.execute()
+    if own:
+        pipe.execute()
