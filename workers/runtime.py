@@ -8,6 +8,7 @@ is picked up without a restart.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -77,6 +78,10 @@ def install(config: dict[str, Any], engine: Engine, conn: redis.Redis) -> Runtim
         refresh_seconds=float(config["MODEL_REFRESH_SECONDS"]),
     )
     _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache)
+    # RQ's forking Worker runs each job in a child: pooled database connections must not be
+    # shared with the parent (SQLAlchemy's advice); the child opens its own. redis-py already
+    # reconnects when it sees a new pid.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     return _current
 
 
