@@ -53,7 +53,9 @@ def sample_texts(data_dir: Path, n: int) -> list[str]:
 
 def active_model() -> tuple[str, str, str]:
     """(model dir, version, data dir) of this checkout's active model; trained first if none."""
-    app = create_app()
+    # Only the settings and database are needed: a Redis URL that is never dialled keeps
+    # create_app from starting an embedded Redis server that would outlive this script.
+    app = create_app({"REDIS_URL": "redis://127.0.0.1:1/0"})
     with app.extensions["db_engine"].connect() as conn:
         version = model_state.active_version(conn)
     if version is None:
@@ -197,7 +199,8 @@ def main() -> int:
     texts = sample_texts(Path(data_dir), 2000)
     print(
         f"model {version}; gunicorn {args.web_workers} workers, {args.workers} worker processes, "
-        f"PostgreSQL, Redis; {args.seconds:.0f} s per rate; {os.cpu_count()} cores\n",
+        f"PostgreSQL, Redis; {args.seconds:.0f} s per rate; {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} (other processes on the machine share the cores)\n",
         flush=True,
     )
     header = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, jsonify, request, url_for
@@ -113,7 +114,7 @@ def _comment_fields(body: dict[str, Any]) -> dict[str, Any]:
         fields["parent_id"] = required_id(body, "parent_id", errors, path="parent_id")
     for name, value in fields.items():
         if isinstance(value, str) and not _storable(value):
-            errors.add(name, "contains NUL characters or unpaired surrogates")
+            errors.add(name, "contains control characters or unpaired surrogates")
     errors.raise_if_any()
     return fields
 
@@ -127,9 +128,14 @@ def _object(body: dict[str, Any], key: str, errors: FieldErrors, *, required: bo
     return {}
 
 
+# C0 controls and DEL except tab, newline and carriage return: never part of a real comment,
+# NUL is refused by PostgreSQL, and the others confuse logs and terminals downstream.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _storable(value: str) -> bool:
-    """Text every database keeps intact: no NUL (PostgreSQL refuses it) and valid Unicode."""
-    if "\x00" in value:
+    """Text every database keeps and readers can show: no control characters, valid Unicode."""
+    if _CONTROL.search(value):
         return False
     try:
         value.encode("utf-8")
