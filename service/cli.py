@@ -86,3 +86,6 @@ def init_app(app: Flask) -> None:
     from service import cli_policy
 
     cli_policy.init_app(app)
+    from service.cli_comments import comments_cli
+
+    app.cli.add_command(comments_cli)

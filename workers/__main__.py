@@ -14,7 +14,7 @@ import sys
 from rq import SimpleWorker, Worker
 
 from models import langid
-from service import create_app
+from service import create_app, sweeper
 from workers import runtime
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("workers").info("model %s loaded", version)
+    # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
+    sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
 
     worker_class = WORKER_CLASSES[args.worker_class]
     worker = worker_class(
