@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import auth, db, model_state
+from service.users_cli import users_cli
 
 sites_cli = AppGroup("sites", help="Create and list sites.")
 models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
@@ -129,3 +130,4 @@ def show_active() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(sites_cli)
     app.cli.add_command(models_cli)
+    app.cli.add_command(users_cli)

@@ -139,3 +139,7 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
     )
     if updated.rowcount == 0:
         conn.execute(app_state.insert().values(key=key, value=value, updated_at=utcnow()))
+
+
+# The moderator side's tables join the same metadata (kept in their own module).
+from service import tables_moderation  # noqa: E402, F401
