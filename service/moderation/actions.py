@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,12 +17,13 @@ ACTIONS = ("approve", "reject")
 UNDO_WINDOW = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
 class Refusal(Exception):
     """Why one comment was not decided; `status` is the HTTP status it maps to alone."""
 
-    status: int
-    message: str
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 def decide(

