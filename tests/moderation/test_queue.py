@@ -55,7 +55,9 @@ def test_evidence_reasons_author_counts_and_parent_are_shown(ui_app: Flask, two_
     assert "You are an <mark>idiot</mark>" in page
     assert "Be respectful" in page and "0.71" in page
     assert '<blockquote class="parent">first words</blockquote>' in page
-    assert "✓1 · ⏸1 · ✗1" in page  # u1: one approved, this one held, one rejected
+    assert (
+        "1 approved · 1 held · 1 rejected" in page
+    )  # u1: one approved, this one held, one rejected
     assert 'href="https://news.example/budget"' in page and "Budget debate" in page
 
 
