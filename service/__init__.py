@@ -23,6 +23,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     broker.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    from service import integrations  # webhooks, Perspective, Coral, API conventions
+
+    integrations.init_app(app)
 
     @app.get("/healthz")
     def healthz():

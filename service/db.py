@@ -139,3 +139,6 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
     )
     if updated.rowcount == 0:
         conn.execute(app_state.insert().values(key=key, value=value, updated_at=utcnow()))
+
+
+from service import tables_integrations  # noqa: E402, F401  (registers the integrations' tables)

@@ -11,13 +11,19 @@ import argparse
 import logging
 import sys
 
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
 
 from models import langid
 from service import create_app
 from workers import runtime
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
+
+
+def listened_queues(app) -> list[Queue]:
+    """Every queue, in priority order: comments before webhook deliveries."""
+    redis_conn = app.extensions["redis"]
+    return [app.extensions["queue"], Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis_conn)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,10 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("workers").info("model %s loaded", version)
 
     worker_class = WORKER_CLASSES[args.worker_class]
-    worker = worker_class(
-        [app.extensions["queue"]], connection=app.extensions["redis"], name=args.name
-    )
-    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
+    worker = worker_class(listened_queues(app), connection=app.extensions["redis"], name=args.name)
+    # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
+    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=True)
     return 0
 
 

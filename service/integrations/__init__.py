@@ -1,0 +1,12 @@
+"""Integrations: signed webhooks, Perspective-compatible endpoints, Coral Talk, API conventions."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from service.integrations import api_webhooks, webhooks
+
+    webhooks.init_app(app)
+    app.register_blueprint(api_webhooks.bp)
