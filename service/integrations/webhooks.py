@@ -103,7 +103,7 @@ def get_endpoint(
 
 
 def delete_endpoint(conn: sa.Connection, endpoint_id: str) -> None:
-    # Explicit children first: SQLite enforces ON DELETE CASCADE only with the pragma per connection.
+    # Children first: SQLite honours ON DELETE CASCADE only with a per-connection pragma.
     deliveries = sa.select(webhook_deliveries.c.id).where(
         webhook_deliveries.c.endpoint_id == endpoint_id
     )
