@@ -15,7 +15,7 @@ from rq import Queue, SimpleWorker, Worker
 
 from models import langid
 from service import create_app
-from workers import runtime
+from workers import runtime, sync
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
 
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.getLogger("workers").info("model %s loaded", version)
 
+    # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
+    if not args.burst:
+        sync.start(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
     worker = worker_class(listened_queues(app), connection=app.extensions["redis"], name=args.name)
     # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
