@@ -6,10 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from service.integrations import api_webhooks, perspective, webhooks
+    from service.integrations import api_webhooks, coral, perspective, webhooks
 
-    for key, value in perspective.SETTINGS.items():
-        app.config.setdefault(key, value)
+    for settings in (perspective.SETTINGS, coral.SETTINGS):
+        for key, value in settings.items():
+            app.config.setdefault(key, value)
     webhooks.init_app(app)
     app.register_blueprint(api_webhooks.bp)
     app.register_blueprint(perspective.bp)
+    app.register_blueprint(coral.bp)
