@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from service import broker, events, store
+from service.integrations import metrics
 from workers import pipeline, runtime
 
 log = logging.getLogger(__name__)
@@ -19,7 +21,9 @@ def score_comment(comment_id: str) -> str | None:
         log.warning("comment %s no longer exists; nothing to score", comment_id)
         return None
     version, classifier = rt.models.get()
+    started = time.perf_counter()
     outcome = pipeline.decide_comment(classifier, comment["text"])
+    metrics.observe_scoring(rt.redis, "queued", time.perf_counter() - started)
     with rt.engine.begin() as conn:
         decision_id = store.record_machine_decision(
             conn,

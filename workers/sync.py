@@ -18,6 +18,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from models import langid
+from service.integrations import metrics
 from workers import pipeline, runtime
 
 log = logging.getLogger(__name__)
@@ -30,12 +31,14 @@ def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
     """Scores, the policy's decision, evidence spans for the asked categories, the language."""
     text = request["text"]
     version, classifier = rt.models.get()
+    started = time.perf_counter()
     outcome = pipeline.decide_comment(classifier, text)
     spans = {
         category: [span.to_dict() for span in classifier.evidence(text, category)]
         for category in request.get("spans", [])
     }
     found = langid.identify(text)
+    metrics.observe_scoring(rt.redis, "sync", time.perf_counter() - started)
     return {
         "scores": outcome.scores,
         "action": outcome.action,

@@ -60,6 +60,10 @@ def init_app(app: Flask) -> None:
     events.subscribe(on_event)
 
 
+def transport_for(engine: Engine) -> Transport | None:
+    return _transports.get(engine)
+
+
 def new_endpoint_id() -> str:
     return "whep_" + uuid.uuid4().hex[:20]
 
