@@ -7,6 +7,7 @@ or read another's stored responses; requests without a key pass through (they fa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from typing import Any
@@ -141,7 +142,5 @@ def _idempotency_release(_exc: BaseException | None) -> None:
     """After an unhandled error the key must not stay locked until it expires."""
     held = g.pop("idempotency", None)
     if held is not None:
-        try:
+        with contextlib.suppress(RedisError):
             broker.connection().delete(held[0])
-        except RedisError:
-            pass

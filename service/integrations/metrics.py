@@ -5,6 +5,7 @@ process's. Gauges (queue depth, active model) are read fresh at scrape time.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 
@@ -56,10 +57,8 @@ def observe(conn: redis.Redis, hash_name: str, label: str, seconds: float, bucke
 
 def observe_scoring(conn: redis.Redis, kind: str, seconds: float) -> None:
     """Called by the workers: time spent scoring one comment (kind: queued or sync)."""
-    try:
+    with contextlib.suppress(RedisError):
         observe(conn, SCORING, kind, seconds, SCORING_BUCKETS)
-    except RedisError:
-        pass
 
 
 def _start_timer() -> None:
@@ -102,7 +101,7 @@ def on_event(engine: sa.Engine, event_type: str, site_id: str, comment_id: str) 
         return
     guidelines = {r.get("guideline") for r in decision["reasons"] or []} or {"none"}
     pipe = transport.redis.pipeline(transaction=False)
-    for guideline in sorted(g for g in guidelines if g):
+    for guideline in sorted(x for x in guidelines if x):
         pipe.hincrby(DECISIONS, f"{decision['action']}|{guideline}", 1)
     pipe.execute()
 
