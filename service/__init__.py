@@ -25,6 +25,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     moderation.init_app(app)
+    from service import integrations  # webhooks, Perspective, Coral, API conventions
+
+    integrations.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -19,6 +19,7 @@ from redis.client import Pipeline
 
 from models.classifier import Classifier
 from service import broker, events, store
+from service.integrations import metrics
 from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,10 @@ def score_comment(comment_id: str) -> str | None:
         return None
     comment, comment["policy_version"] = loaded
     version, classifier = rt.models.get()
+    started = time.perf_counter()
     with rt.engine.begin() as conn:
         outcome, decision_id = decide_and_record(rt, conn, comment, version, classifier)
+    metrics.observe_scoring(rt.redis, "queued", time.perf_counter() - started)
     signal_decided(rt, [comment_id])
     after_commit(rt, comment, decision_id)
     return outcome.action
