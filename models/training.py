@@ -47,6 +47,13 @@ PARAMS = {
     "counterexample_weight": 1.0,
     "fold_identities": True,
     "described_examples": 6000,
+    # Extra weight per training source. Jigsaw (Wikipedia talk pages, general toxicity
+    # rather than hate speech) at 3x: +0.006 AUC on wikipedia-toxicity-sample, +0.005 on
+    # its own test split (3,000-row subsets).
+    "source_weights": {"jigsaw-toxic-binary-sample": 3.0},
+    # Zero the placeholder's bigrams ("you ꙮꙮ") too? No: the identity is the same for every
+    # group, and context such as "you ꙮꙮ" as an insult is real signal (+0.016 AUC on ethos).
+    "mask_identity_bigrams": False,
 }
 
 
@@ -64,14 +71,19 @@ def _rows(
     by_split: dict[str, list[LabelledText]] = {s: [] for s in datasets.SPLITS}
     for name in names:
         for ex in datasets.load(name, data_dir, seed=seed, max_rows=max_rows):
-            by_split[ex.split].append(LabelledText(ex.text, ex.labels, 1.0, ex.source))
+            weight = PARAMS["source_weights"].get(name, 1.0)
+            by_split[ex.split].append(LabelledText(ex.text, ex.labels, weight, ex.source))
     return by_split
 
 
-def identity_columns(clf: Classifier) -> np.ndarray:
+def identity_columns(clf: Classifier, bigrams: bool = True) -> np.ndarray:
     """Feature columns that come from the identity placeholder (word and char n-grams)."""
     n_word = len(clf.word_vectorizer.vocabulary_)
-    cols = [j for f, j in clf.word_vectorizer.vocabulary_.items() if identity.MARK in f]
+    cols = [
+        j
+        for f, j in clf.word_vectorizer.vocabulary_.items()
+        if identity.MARK in f and (bigrams or " " not in f)
+    ]
     cols += [j + n_word for f, j in clf.char_vectorizer.vocabulary_.items() if identity.MARK in f]
     return np.array(sorted(cols), dtype=np.int64)
 
@@ -167,7 +179,7 @@ def train(
     char.fit(folded)
     blank = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [], 0.0, fold)
     x = blank.features(norm)
-    masked = identity_columns(blank)
+    masked = identity_columns(blank, PARAMS["mask_identity_bigrams"])
     say("fitting", 0.4)
     jobs = []
     for cat in CATEGORIES:
