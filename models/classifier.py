@@ -179,8 +179,13 @@ class Classifier:
         if len(texts) == 1:
             cols, vals = self._one_vector(self._fold(normalize(texts[0]).text))
             return (vals @ self.coef[cols] + self.intercept).reshape(1, -1)
-        x = self.features([normalize(t).text for t in texts])
-        return np.asarray(x @ self.coef) + self.intercept
+        # The two blocks are multiplied separately: stacking them costs a copy and an index
+        # sort that took about a tenth of the batch time.
+        norm = [self._fold(normalize(t).text) for t in texts]
+        n_word = len(self.word_vectorizer.vocabulary_)
+        z = self.word_vectorizer.transform(norm) @ self.coef[:n_word]
+        z += self.char_vectorizer.transform(norm) @ self.coef[n_word:]
+        return np.asarray(z) + self.intercept
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         z = self.raw_scores(texts)
