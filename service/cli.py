@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import auth, db, model_state
+from service.users_cli import users_cli
 
 sites_cli = AppGroup("sites", help="Create and list sites.")
 models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
@@ -83,3 +84,10 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(sites_cli)
     app.cli.add_command(models_cli)
+    from service import cli_policy
+
+    cli_policy.init_app(app)
+    from service.cli_comments import comments_cli
+
+    app.cli.add_command(comments_cli)
+    app.cli.add_command(users_cli)

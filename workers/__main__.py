@@ -11,14 +11,20 @@ import argparse
 import logging
 import sys
 
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
 
 from models import langid
-from service import create_app
+from service import create_app, sweeper
 from service.model_ops import ops_queue
-from workers import runtime
+from workers import runtime, sync
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
+
+
+def listened_queues(app) -> list[Queue]:
+    """Every queue, in priority order: comments before webhook deliveries."""
+    redis_conn = app.extensions["redis"]
+    return [app.extensions["queue"], Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis_conn)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,21 +40,30 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app()
     rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    if args.ops:
+        # An ops worker trains models and scores nothing: no model, sweeper or sync path.
+        worker_class = WORKER_CLASSES[args.worker_class]
+        worker = worker_class([ops_queue(app)], connection=app.extensions["redis"], name=args.name)
+        worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
+        return 0
     try:
         # The expensive set-up, once, before the first job: the model and the language identifier.
-        # An ops worker trains models and scores nothing, so it needs neither (nor an active one).
-        if not args.ops:
-            version, _ = rt.models.get()
-            langid.preload()
-            logging.getLogger("workers").info("model %s loaded", version)
+        version, _ = rt.models.get()
+        langid.preload()
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    logging.getLogger("workers").info("model %s loaded", version)
+    # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
+    sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
 
+    # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
+    if not args.burst:
+        sync.start(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
-    queue = ops_queue(app) if args.ops else app.extensions["queue"]
-    worker = worker_class([queue], connection=app.extensions["redis"], name=args.name)
-    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
+    worker = worker_class(listened_queues(app), connection=app.extensions["redis"], name=args.name)
+    # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
+    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=True)
     return 0
 
 

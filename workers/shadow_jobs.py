@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from service import shadow
 from workers import pipeline
@@ -11,8 +12,20 @@ from workers.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-def score_shadow(rt: Runtime, comment: dict, *, active_version: str) -> None:
-    """Store the shadow version's decision on COMMENT, if a shadow other than the active runs."""
+def score_shadow(
+    rt: Runtime,
+    comment: dict,
+    *,
+    active_version: str,
+    policy: Any = None,
+    policy_version: int | None = None,
+    author: Any = None,
+) -> None:
+    """Store the shadow version's decision on COMMENT, if a shadow other than the active runs.
+
+    It sees the same site policy and author context as the live decision, so the two differ
+    only by the model.
+    """
     if rt.shadow is None:
         return
     try:
@@ -20,7 +33,12 @@ def score_shadow(rt: Runtime, comment: dict, *, active_version: str) -> None:
         if loaded is None or loaded[0] == active_version:
             return
         version, classifier = loaded
-        outcome = pipeline.decide_comment(classifier, comment["text"])
+        if policy is None:
+            outcome = pipeline.decide_comment(classifier, comment["text"])
+        else:
+            outcome = pipeline.decide_comment(
+                classifier, comment["text"], policy, policy_version, author=author
+            )
         with rt.engine.begin() as conn:
             shadow.record_shadow_decision(
                 conn,
