@@ -147,6 +147,8 @@ def show_job(job_id: str) -> None:
     click.echo(f"job {job_id}: {status['status']}")
     if status.get("error"):
         click.echo("\n".join(status["error"]), err=True)
+    if isinstance(status.get("result"), dict):
+        click.echo(json.dumps(status["result"], indent=2))
     if status.get("version"):
         click.echo(status["version"])
 

@@ -187,8 +187,26 @@ def job_status(app, job_id: str) -> dict[str, Any]:
     status = job.get_status()
     out: dict[str, Any] = {"id": job.id, "status": str(getattr(status, "value", status))}
     if out["status"] == "finished":
-        out["version"] = job.return_value()
+        result = job.return_value()
+        out["result"] = result
+        if isinstance(result, str):  # a training job: the new version id
+            out["version"] = result
     elif out["status"] == "failed":
         info = job.latest_result()
         out["error"] = (info.exc_string or "").strip().splitlines()[-1:] if info else None
     return out
+
+
+PROMOTE_JOB = "workers.ops_jobs.promote_version"
+
+
+def enqueue_promotion(app, version: str, force: bool, limit: int = DEFAULT_GATE_LIMIT) -> str:
+    """Queue `promote` (gate, then activate) for the ops worker; the job id."""
+    job = ops_queue(app).enqueue(
+        PROMOTE_JOB,
+        kwargs={"version": version, "force": force, "limit": limit},
+        job_timeout=3600,
+        result_ttl=7 * 24 * 3600,
+        failure_ttl=7 * 24 * 3600,
+    )
+    return job.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from service import model_ops
+from service import model_ops, model_state
 from workers import runtime
 
 
@@ -31,3 +31,27 @@ def train_version(
         gate_limit=gate_limit,
     )
     return model_ops.train_version(rt.engine, rt.config["MODEL_DIR"], options)
+
+
+def promote_version(*, version: str, force: bool, limit: int | None = None) -> dict:
+    """The gate, then activation unless it refused (or force); the figures as the job's result."""
+    rt = runtime.current()
+    reg = model_ops.registry(rt.config["MODEL_DIR"])
+    reg.load(version)  # refuses a tampered or incompatible version before anything changes
+    with rt.engine.connect() as conn:
+        active = model_state.active_version(conn)
+    rows: list[dict] = []
+    failed: list[dict] = []
+    if active is not None and active != version:
+        data_dir = Path(rt.config["DATA_DIR"])
+        try:
+            rows = model_ops.check_gate(
+                reg, version, active, data_dir, limit or model_ops.DEFAULT_GATE_LIMIT
+            )
+        except model_ops.GateRefused as refused:
+            failed = refused.failed
+    promoted = not failed or force
+    if promoted:
+        with rt.engine.begin() as conn:
+            model_ops.promote(conn, version)
+    return {"version": version, "promoted": promoted, "failed": failed, "figures": rows}

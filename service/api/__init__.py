@@ -12,3 +12,6 @@ def init_app(app: Flask) -> None:
     from service.api import policy
 
     app.register_blueprint(policy.bp)
+    from service.api import admin_models
+
+    admin_models.init_app(app)

@@ -49,21 +49,33 @@ def moderate(
     app: Flask,
     site_id: str,
     decisions: list[tuple[str, str, str | None]],
-    moderator: str = "mod@example.org",
 ) -> list[str]:
-    """Store comments with a moderator's (text, action, guideline) on each; their ids.
+    """Comments held by the machine, then decided by a moderator through the moderator UI's API
+    (`POST /queue/api/decisions`); (text, action, guideline) each. Their ids."""
+    from service.moderation.views_queue import MAX_BULK
+    from tests.moderation.conftest import api, login, make_user
 
-    Moderator decisions are what the moderator UI (issue 5) stores through
-    store.record_moderator_decision; until its endpoints land, tests make them here.
-    """
+    app.config["SESSION_COOKIE_SECURE"] = False  # the test client speaks plain http
+    name = f"mod-{uuid.uuid4().hex[:8]}"
+    client = app.test_client()
+    token = login(client, name, make_user(app, name, "moderator", [site_id]))
     ids = []
+    groups: dict[tuple[str, str | None], list[str]] = {}
     for text, action, guideline in decisions:
         comment_id = add_comment(app, site_id, text, f"mod-{uuid.uuid4().hex}")
         with app.extensions["db_engine"].begin() as conn:
-            store.record_moderator_decision(
-                conn, comment_id, action=action, moderator=moderator, guideline=guideline
+            store.record_machine_decision(
+                conn, comment_id, action="hold", scores={}, reasons=[], model_version="held"
             )
+        groups.setdefault((action, guideline), []).append(comment_id)
         ids.append(comment_id)
+    for (action, guideline), group in groups.items():
+        for start in range(0, len(group), MAX_BULK):
+            chunk = group[start : start + MAX_BULK]
+            body = {"ids": chunk, "action": action, "guideline": guideline}
+            response = api(client, token, "/queue/api/decisions", body)
+            assert response.status_code == 200, response.get_data(as_text=True)
+            assert len(response.json["decided"]) == len(chunk), response.json
     return ids
 
 
