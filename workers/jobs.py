@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from service import broker, events, store
-from workers import author_context, pipeline, runtime, site_policy
+from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,15 @@ def score_comment(comment_id: str) -> str | None:
     _signal_decided(rt, comment_id)
     if decision_id is not None:  # a repeated job announces nothing new
         events.publish(rt.engine, "comment.decided", comment["site_id"], comment_id)
+    # After the live decision is stored and announced, so a shadow never delays a site.
+    shadow_jobs.score_shadow(
+        rt,
+        comment,
+        active_version=version,
+        policy=policy,
+        policy_version=policy_version,
+        author=author,
+    )
     return outcome.action
 
 
