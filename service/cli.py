@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import auth, db, model_state
+from service.users_cli import users_cli
 
 sites_cli = AppGroup("sites", help="Create and list sites.")
 models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
@@ -86,3 +87,7 @@ def init_app(app: Flask) -> None:
     from service import cli_policy
 
     cli_policy.init_app(app)
+    from service.cli_comments import comments_cli
+
+    app.cli.add_command(comments_cli)
+    app.cli.add_command(users_cli)

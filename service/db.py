@@ -146,4 +146,4 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
 
 
 # Tables of other parts register on `metadata` when imported (kept last: they import this module).
-from service import tables_policy  # noqa: E402, F401
+from service import tables_integrations, tables_moderation, tables_policy  # noqa: E402, F401

@@ -11,13 +11,19 @@ import argparse
 import logging
 import sys
 
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
 
 from models import langid
-from service import create_app
-from workers import runtime
+from service import create_app, sweeper
+from workers import runtime, sync
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
+
+
+def listened_queues(app) -> list[Queue]:
+    """Every queue, in priority order: comments before webhook deliveries."""
+    redis_conn = app.extensions["redis"]
+    return [app.extensions["queue"], Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis_conn)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +44,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("workers").info("model %s loaded", version)
+    # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
+    sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
 
+    # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
+    if not args.burst:
+        sync.start(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
-    worker = worker_class(
-        [app.extensions["queue"]], connection=app.extensions["redis"], name=args.name
-    )
-    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
+    worker = worker_class(listened_queues(app), connection=app.extensions["redis"], name=args.name)
+    # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
+    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=True)
     return 0
 
 

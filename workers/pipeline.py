@@ -26,8 +26,11 @@ def decide_comment(
     policy: Policy = DEFAULT_POLICY,
     policy_version: int | None = None,
     author: AuthorContext = AuthorContext(),  # noqa: B008 - frozen, never mutated
+    scores: dict[str, float] | None = None,
 ) -> Outcome:
-    scores = classifier.score_one(text)
+    """`scores` may come precomputed from the classifier's batch path (`Classifier.score`)."""
+    if scores is None:
+        scores = classifier.score_one(text)
     findings = find_rules(text, policy, normalize(text))
     decision = decide(
         scores,

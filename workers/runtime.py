@@ -8,6 +8,7 @@ is picked up without a restart.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,6 +71,9 @@ class Runtime:
     redis: redis.Redis
     models: ModelCache
     shadow: ShadowModel | None = None
+    # Seconds spent in models code (scoring, rules, policy), so the batch job can report the
+    # worker's own overhead beside it.
+    models_seconds: float = 0.0
 
 
 _current: Runtime | None = None
@@ -84,6 +88,10 @@ def install(config: dict[str, Any], engine: Engine, conn: redis.Redis) -> Runtim
     )
     shadow = ShadowModel(cache.registry, engine, cache.refresh_seconds)
     _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache, shadow=shadow)
+    # RQ's forking Worker runs each job in a child: pooled database connections must not be
+    # shared with the parent (SQLAlchemy's advice); the child opens its own. redis-py already
+    # reconnects when it sees a new pid.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     return _current
 
 
