@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import redis
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from models.policy import Policy
 from models.rules import AuthorContext, fingerprint
 from service import db
+from service.store import STATUS_BY_ACTION
 
 # A spam wave can post one text thousands of times; counting needs only the latest few hundred.
 MAX_REMEMBERED = 500
@@ -37,7 +39,13 @@ def _timestamp(value: datetime) -> float:
 
 
 def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tuple[int, int]:
-    """(earlier copies by this author, other authors who posted a copy) within the window."""
+    """(other copies by this author, other authors who posted a copy) within the window.
+
+    Copies posted after this one count too when they were decided first: parallel workers (and a
+    batch) do not decide in posting order, and counting only earlier ones would let both of two
+    copies through when the later one is decided first. The count only grows, so the copy
+    decided last always sees every other one.
+    """
     print_ = fingerprint(comment["text"])
     if print_ == _NO_WORDS:
         return 0, 0
@@ -48,12 +56,12 @@ def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tupl
     pipe.zadd(key, {member: at}, nx=True)
     pipe.zremrangebyscore(key, "-inf", f"({at - window_seconds}")
     pipe.zremrangebyrank(key, 0, -MAX_REMEMBERED - 1)
-    pipe.zrangebyscore(key, at - window_seconds, at)
+    pipe.zrangebyscore(key, at - window_seconds, at + window_seconds)
     pipe.expire(key, window_seconds + 60)
-    earlier = pipe.execute()[3]
+    copies = pipe.execute()[3]
     same = 0
     others: set[str] = set()
-    for raw in earlier:
+    for raw in copies:
         comment_id, _, author = (raw.decode() if isinstance(raw, bytes) else raw).partition(":")
         if comment_id == comment["id"]:
             continue
@@ -64,11 +72,16 @@ def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tupl
     return same, len(others)
 
 
-def history(conn: sa.Connection, comment: dict, limit: int) -> list[str]:
-    """Statuses of the author's latest `limit` earlier comments on the site, newest first."""
+def history(
+    conn: sa.Connection, comment: dict, limit: int, decided: Mapping[str, str] | None = None
+) -> list[str]:
+    """Statuses of the author's latest `limit` earlier comments on the site, newest first.
+
+    `decided` maps ids decided in the caller's batch but not yet stored to their action.
+    """
     c = db.comments.c
     rows = conn.execute(
-        sa.select(c.status)
+        sa.select(c.id, c.status)
         .where(
             c.site_id == comment["site_id"],
             c.author_id == comment["author_id"],
@@ -78,12 +91,21 @@ def history(conn: sa.Connection, comment: dict, limit: int) -> list[str]:
         .order_by(c.created_at.desc())
         .limit(limit)
     )
-    return [r.status for r in rows]
+    decided = decided or {}
+    return [
+        STATUS_BY_ACTION.get(decided.get(r.id, ""), r.status) if r.status == "pending" else r.status
+        for r in rows
+    ]
 
 
 def author_context(
-    engine: sa.Engine, conn: redis.Redis, comment: dict, policy: Policy
+    engine: sa.Engine,
+    conn: redis.Redis,
+    comment: dict,
+    policy: Policy,
+    decided: Mapping[str, str] | None = None,
 ) -> AuthorContext:
+    """`decided`: actions of comments decided in the same batch, not yet stored."""
     same = cross = 0
     if policy.repeats.action != "allow":
         same, cross = count_repeats(conn, comment, policy.repeats.window_seconds)
@@ -94,7 +116,7 @@ def author_context(
     statuses: list[str] = []
     if limit:
         with engine.connect() as db_conn:
-            statuses = history(db_conn, comment, limit)
+            statuses = history(db_conn, comment, limit, decided)
     # Pending comments count as earlier comments for the new-commenter rule, not as decisions.
     prior = Counter(_ACTION_BY_STATUS.get(s, "pending") for s in statuses)
     recent = tuple(_ACTION_BY_STATUS[s] for s in statuses if s in _ACTION_BY_STATUS)

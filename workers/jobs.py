@@ -77,10 +77,12 @@ def decide_one(
     comment: dict[str, Any],
     classifier: Classifier,
     scores: dict[str, float] | None = None,
+    decided: dict[str, str] | None = None,
 ) -> pipeline.Outcome:
     """The per-comment step: scores, rules and policy for one comment; stores nothing.
 
-    `scores` are the classifier's when the batch path computed them for many comments at once.
+    `scores` are the classifier's when the batch path computed them for many comments at once,
+    and `decided` collects the batch's actions so far (they are stored only at its end).
     The comment row carries its site's current policy version (`policy_version`, read with it).
     The policy and author context used are kept on the row under CONTEXT_KEY, so that
     `after_commit` scores the shadow model with exactly what the live decision saw.
@@ -89,10 +91,12 @@ def decide_one(
     policy, policy_version = site_policy.policy_for(
         conn, comment["site_id"], int(comment.get("policy_version") or 0)
     )
-    author = author_context.author_context(rt.engine, rt.redis, comment, policy)
+    author = author_context.author_context(rt.engine, rt.redis, comment, policy, decided)
     outcome = pipeline.decide_comment(
         classifier, comment["text"], policy, policy_version, author=author, scores=scores
     )
+    if decided is not None:  # the batch stores at the end: later comments' history needs this
+        decided[comment["id"]] = outcome.action
     comment[CONTEXT_KEY] = (policy, policy_version, author)
     rt.models_seconds += time.perf_counter() - started
     return outcome
