@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from models.policy import Policy
 from models.rules import AuthorContext, fingerprint
 from service import db
-from service.store import STATUS_BY_ACTION
 
 # A spam wave can post one text thousands of times; counting needs only the latest few hundred.
 MAX_REMEMBERED = 500
@@ -77,9 +76,11 @@ def history(
 ) -> list[str]:
     """Statuses of the author's latest `limit` earlier comments on the site, newest first.
 
-    `decided` maps ids decided in the caller's batch but not yet stored to their action.
+    `decided` overlays statuses not yet committed: the batch path decides a batch in one
+    transaction, so an earlier comment of the same batch still reads as pending.
     """
     c = db.comments.c
+    decided = decided or {}
     rows = conn.execute(
         sa.select(c.id, c.status)
         .where(
@@ -91,11 +92,7 @@ def history(
         .order_by(c.created_at.desc())
         .limit(limit)
     )
-    decided = decided or {}
-    return [
-        STATUS_BY_ACTION.get(decided.get(r.id, ""), r.status) if r.status == "pending" else r.status
-        for r in rows
-    ]
+    return [decided.get(r.id, r.status) for r in rows]
 
 
 def author_context(
@@ -105,7 +102,7 @@ def author_context(
     policy: Policy,
     decided: Mapping[str, str] | None = None,
 ) -> AuthorContext:
-    """`decided`: actions of comments decided in the same batch, not yet stored."""
+    """`decided`: statuses of comments decided in the same batch, not yet stored."""
     same = cross = 0
     if policy.repeats.action != "allow":
         same, cross = count_repeats(conn, comment, policy.repeats.window_seconds)

@@ -50,16 +50,15 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     started = time.perf_counter()
     models_before = rt.models_seconds
     with rt.engine.connect() as conn:
-        # In posting order, so an author's earlier comments are decided before later ones.
-        comments = sorted(store.pending_comments(conn, comment_ids), key=lambda c: c["created_at"])
+        comments = store.pending_comments(conn, comment_ids)
     decided: list[tuple[dict, int | None]] = []
     if comments:
         version, classifier = rt.models.get()
         scoring_started = time.perf_counter()
         all_scores = classifier.score([comment["text"] for comment in comments])
         rt.models_seconds += time.perf_counter() - scoring_started
-        decided: dict[str, str] = {}  # an author's earlier comment in this batch is history too
         with rt.engine.begin() as conn:
+            decided: dict[str, str] = {}  # statuses this batch gave, for author history
             outcomes = [
                 {"comment_id": comment["id"], **vars(outcome)}
                 for comment, scores in zip(comments, all_scores, strict=True)

@@ -82,7 +82,7 @@ def decide_one(
     """The per-comment step: scores, rules and policy for one comment; stores nothing.
 
     `scores` are the classifier's when the batch path computed them for many comments at once,
-    and `decided` collects the batch's actions so far (they are stored only at its end).
+    and `decided` collects the statuses the batch gave so far (stored only at its end).
     The comment row carries its site's current policy version (`policy_version`, read with it).
     The policy and author context used are kept on the row under CONTEXT_KEY, so that
     `after_commit` scores the shadow model with exactly what the live decision saw.
@@ -95,9 +95,9 @@ def decide_one(
     outcome = pipeline.decide_comment(
         classifier, comment["text"], policy, policy_version, author=author, scores=scores
     )
-    if decided is not None:  # the batch stores at the end: later comments' history needs this
-        decided[comment["id"]] = outcome.action
     comment[CONTEXT_KEY] = (policy, policy_version, author)
+    if decided is not None:  # later comments of the same batch see this one as decided
+        decided[comment["id"]] = store.STATUS_BY_ACTION[outcome.action]
     rt.models_seconds += time.perf_counter() - started
     return outcome
 
