@@ -129,3 +129,6 @@ def show_active() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(sites_cli)
     app.cli.add_command(models_cli)
+    from service.integrations.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)
