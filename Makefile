@@ -41,5 +41,9 @@ evaluate: $(EVAL_STAMP)
 bench: $(STAMP)
 	$(PY) -m scripts.bench
 
+# Fault run: 10,000 comments while a worker is SIGKILLed and Redis restarts; fails on any loss.
+chaos: $(STAMP)
+	$(PY) -m scripts.chaos
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,8 +1,13 @@
-"""`make bench`: POST-to-decision latency and one worker's throughput, SimpleWorker beside RQ's
-default forking Worker, measured in the same run on the same model and the same comments.
+"""`make bench`: accepted comments per second and POST-to-decision latency at fixed arrival rates,
+on gunicorn and N worker processes against a redis-server and PostgreSQL, three ways in one run:
 
-Each worker class gets a fresh SQLite database and embedded Redis in a temporary instance folder;
-the model is the project's active one (trained first when there is none).
+- batch: the API pushes ids onto a Redis list; a drain job scores up to 100 at a time (ours);
+- single: one RQ job per comment, run by RQ's SimpleWorker (the path before batching);
+- single, fork: one RQ job per comment, run by RQ's default forking Worker (RQ's baseline).
+
+Latency is from the moment the client sent the POST to the decision's timestamp in the database
+(same machine, same clock). Also printed: the worker's time per comment beyond the models' own
+work (batch path), and each worker process's resident memory with the model loaded.
 """
 
 from __future__ import annotations
@@ -12,16 +17,26 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from flask import Flask
+import redis
+import sqlalchemy as sa
 
-from service import create_app, model_state
-from service.cli import create_site_record
+from scripts import procs
+from scripts.loadgen import Sent, post_at_rate
+from scripts.stack import Stack, create_database, drop_database
+from service import create_app, db, model_state
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODES = {
+    "batch": ("batch, SimpleWorker (ours)", {"SCORING_MODE": "batch"}, ()),
+    "single": ("per-comment jobs, SimpleWorker", {"SCORING_MODE": "single"}, ()),
+    "fork": (
+        "per-comment jobs, RQ fork Worker",
+        {"SCORING_MODE": "single"},
+        ("--worker-class", "fork"),
+    ),
+}
 
 
 def sample_texts(data_dir: Path, n: int) -> list[str]:
@@ -36,7 +51,11 @@ def sample_texts(data_dir: Path, n: int) -> list[str]:
     return texts
 
 
-def active_model(app: Flask) -> tuple[str, str]:
+def active_model() -> tuple[str, str, str]:
+    """(model dir, version, data dir) of this checkout's active model; trained first if none."""
+    # Only the settings and database are needed: a Redis URL that is never dialled keeps
+    # create_app from starting an embedded Redis server that would outlive this script.
+    app = create_app({"REDIS_URL": "redis://127.0.0.1:1/0"})
     with app.extensions["db_engine"].connect() as conn:
         version = model_state.active_version(conn)
     if version is None:
@@ -45,98 +64,170 @@ def active_model(app: Flask) -> tuple[str, str]:
             [sys.executable, "-m", "flask", "--app", "service", "models", "train", "--activate"],
             check=True,
         )
-        return active_model(create_app())
-    return app.config["MODEL_DIR"], version
+        return active_model()
+    return app.config["MODEL_DIR"], version, app.config["DATA_DIR"]
 
 
-def bench_worker_class(worker_class: str, model_dir: str, version: str, texts: list[str]) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE_PATH": tmp, "MODEL_DIR": model_dir})
-        with app.extensions["db_engine"].begin() as conn:
-            model_state.activate(conn, version)
-        with app.app_context():
-            _, key = create_site_record("Bench")
-        env = dict(os.environ, MODERATION_INSTANCE_PATH=tmp, MODERATION_MODEL_DIR=model_dir)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "workers", "--worker-class", worker_class],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            return _measure(app, key, texts)
-        finally:
-            worker.terminate()
-            worker.wait(timeout=60)
-
-
-def _measure(app: Flask, key: str, texts: list[str]) -> dict:
-    client = app.test_client()
-    headers = {"Authorization": f"Bearer {key}"}
-
-    def body(i: int, prefix: str) -> dict:
-        text = texts[i % len(texts)]
-        return {"id": f"{prefix}-{i}", "text": text, "article": {"id": "a"}, "author": {"id": "u"}}
-
-    # Warm up: the worker has loaded the model before its first job, but caches still fill.
-    client.post("/v1/comments?wait=5000", json=body(0, "warm"), headers=headers)
-    latencies = []
-    for i in range(100):
-        start = time.perf_counter()
-        response = client.post("/v1/comments?wait=5000", json=body(i, "lat"), headers=headers)
-        latencies.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"comment not decided within 5 s: {response.status_code}")
-    # Throughput: queue a backlog first, then time one worker draining it.
-    n = 500
-    ids = [
-        client.post("/v1/comments", json=body(i, "tp"), headers=headers).json["id"]
+def bodies(texts: list[str], prefix: str, n: int) -> list[dict]:
+    return [
+        {
+            "id": f"{prefix}-{i}",
+            "text": texts[i % len(texts)],
+            "article": {"id": f"a{i % 50}"},
+            "author": {"id": f"u{i % 500}"},
+        }
         for i in range(n)
     ]
-    queue = app.extensions["queue"]
-    start = time.perf_counter()
-    while queue.count > 0 or _pending(app, ids):
-        time.sleep(0.02)
-    elapsed = time.perf_counter() - start
+
+
+def decided_at(engine: sa.Engine, ids: list[str], timeout: float) -> dict[str, float]:
+    """Wait until these comments are decided (or the timeout); their decision times (epoch s)."""
+    deadline = time.monotonic() + timeout
+    query = (
+        sa.select(db.decisions.c.comment_id, db.decisions.c.created_at)
+        .where(db.decisions.c.kind == "machine")
+        .where(db.decisions.c.comment_id.in_(sa.bindparam("ids", expanding=True)))
+    )
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(query, {"ids": ids}).all()
+        if len(rows) >= len(ids) or time.monotonic() > deadline:
+            return {row.comment_id: row.created_at.timestamp() for row in rows}
+        time.sleep(0.2)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_rate(stack: Stack, url: str, texts: list[str], rate: int, seconds: float) -> dict:
+    n = int(rate * seconds)
+    prefix = f"r{rate}-{time.monotonic_ns()}"
+    started = time.time()
+    sent: list[Sent] = post_at_rate(url, stack.site_key, bodies(texts, prefix, n), rate)
+    window = max(s.sent_at + s.seconds for s in sent) - started
+    accepted = [s for s in sent if s.status in (200, 202) and s.comment_id]
+    engine = stack.engine()
+    # Everything decided before the next rate starts, so no backlog carries over.
+    decided = decided_at(engine, [s.comment_id for s in accepted], timeout=90)
+    engine.dispose()
+    latencies = [
+        (decided[s.comment_id] - s.sent_at) * 1000 for s in accepted if s.comment_id in decided
+    ]
+    last = max(decided.values(), default=started)
     return {
-        "latency_median_ms": statistics.median(latencies),
-        "latency_p95_ms": statistics.quantiles(latencies, n=20)[-1],
-        "throughput_per_s": n / elapsed,
+        "rate": rate,
+        "accepted_per_s": len(accepted) / window,
+        "decided_per_s": len(decided) / max(last - started, 1e-9),
+        "errors": n - len(accepted),
+        "undecided": len(accepted) - len(decided),
+        "post_p50": statistics.median([s.seconds * 1000 for s in sent]),
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
     }
 
 
-def _pending(app: Flask, ids: list[str]) -> bool:
-    import sqlalchemy as sa
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
-    from service import db
 
-    with app.extensions["db_engine"].connect() as conn:
-        return bool(
-            conn.execute(
-                sa.select(sa.func.count())
-                .select_from(db.comments)
-                .where(db.comments.c.id.in_(ids), db.comments.c.status == "pending")
-            ).scalar()
-        )
+def run_mode(mode: str, args: argparse.Namespace, model: tuple[str, str], texts: list[str]):
+    label, settings, worker_args = MODES[mode]
+    database_url = create_database()
+    # A redis-server of this run's own: other runs on the machine's shared server (tests flushing
+    # databases) would otherwise disturb the figures.
+    redis_server = procs.RedisServer().start()
+    redis_url = redis_server.url
+    stack = Stack(
+        database_url,
+        redis_url,
+        *model,
+        settings={**settings, "SWEEP_INTERVAL_SECONDS": "0"},
+    ).prepare()
+    try:
+        url = stack.start_web(workers=args.web_workers)
+        for _ in range(args.workers):
+            stack.start_worker(*worker_args)
+        stack.wait_workers(args.workers)
+        measure_rate(stack, url, texts, 50, 2)  # warm-up: caches, connection pools
+        conn = redis.Redis.from_url(redis_url)
+        rows = []
+        for rate in args.rates:
+            conn.delete("moderation:moderation:drain-stats")
+            if rows and rows[-1]["decided_per_s"] < 0.8 * rows[-1]["rate"]:
+                break  # saturated: a higher rate would only pile up a longer backlog
+            row = measure_rate(stack, url, texts, rate, args.seconds)
+            stats = {
+                k.decode(): float(v)
+                for k, v in conn.hgetall("moderation:moderation:drain-stats").items()
+            }
+            if stats.get("comments"):
+                row["overhead_ms"] = (
+                    (stats["wall_seconds"] - stats["models_seconds"]) * 1000 / stats["comments"]
+                )
+                row["batch"] = stats["comments"] / stats["batches"]
+            rows.append(row)
+        memory = [rss_mb(p.pid) for p in stack.workers]
+        conn.close()
+    finally:
+        stack.stop()
+        redis_server.kill()
+        drop_database(database_url)
+    return label, rows, memory
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args()
-    app = create_app()
-    model_dir, version = active_model(app)
-    texts = sample_texts(Path(app.config["DATA_DIR"]), 1000)
-    print(f"model {version}; 100 sequential comments with ?wait, then a backlog of 500\n")
-    rows = {
-        name: bench_worker_class(name, model_dir, version, texts) for name in ("simple", "fork")
-    }
-    print(f"{'worker class':<28}{'median POST→decision':>22}{'p95':>10}{'throughput':>16}")
-    labels = {"simple": "SimpleWorker (ours)", "fork": "Worker (RQ default, fork)"}
-    for name, row in rows.items():
-        median, p95 = row["latency_median_ms"], row["latency_p95_ms"]
-        print(
-            f"{labels[name]:<28}{median:>19.1f} ms{p95:>7.1f} ms{row['throughput_per_s']:>11.1f} /s"
-        )
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--rates", type=lambda s: [int(x) for x in s.split(",")], default=[100, 200, 300, 400]
+    )
+    parser.add_argument("--seconds", type=float, default=10.0, help="per rate")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--modes", default="batch,single,fork")
+    args = parser.parse_args()
+    model_dir, version, data_dir = active_model()
+    texts = sample_texts(Path(data_dir), 2000)
+    print(
+        f"model {version}; gunicorn {args.web_workers} workers, {args.workers} worker processes, "
+        f"PostgreSQL, Redis; {args.seconds:.0f} s per rate; {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} (other processes on the machine share the cores)\n",
+        flush=True,
+    )
+    header = (
+        f"{'mode':<34}{'offered/s':>10}{'accepted/s':>11}{'decided/s':>10}{'POST p50':>9}"
+        f"{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}{'late':>5}{'overhead':>9}{'batch':>6}"
+    )
+    memory_lines = []
+    print(
+        "latency: POST sent -> decision stored (ms); late: not decided 90 s after the last POST;"
+        "\noverhead: worker ms a comment beyond models; batch: comments per drain job\n"
+    )
+    print(header, flush=True)
+    for mode in args.modes.split(","):
+        label, rows, memory = run_mode(mode, args, (model_dir, version), texts)
+        memory_lines.append(f"{label:<34}" + ", ".join(f"{m:.0f} MB" for m in memory))
+        for row in rows:
+            overhead = f"{row['overhead_ms']:.2f}" if "overhead_ms" in row else "-"
+            batch = f"{row['batch']:.0f}" if "batch" in row else "-"
+            print(
+                f"{label:<34}{row['rate']:>10}{row['accepted_per_s']:>11.0f}"
+                f"{row['decided_per_s']:>10.0f}{row['post_p50']:>9.1f}{row['p50']:>8.0f}"
+                f"{row['p95']:>8.0f}{row['p99']:>8.0f}{row['errors']:>7}{row['undecided']:>5}"
+                f"{overhead:>9}{batch:>6}",
+                flush=True,
+            )
+    print("\nresident memory per worker process (model loaded):")
+    print("\n".join(memory_lines))
     return 0
 
 

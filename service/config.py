@@ -27,6 +27,16 @@ DEFAULTS: dict[str, Any] = {
     # How often a worker re-reads which model version is active (seconds).
     "MODEL_REFRESH_SECONDS": 5.0,
     "SECRET_KEY": "",
+    # "batch": the API pushes ids onto a Redis list and one drain job scores up to DRAIN_BATCH_SIZE
+    # of them at a time; "single": one RQ job per comment (slower; kept as the bench baseline).
+    "SCORING_MODE": "batch",
+    "DRAIN_BATCH_SIZE": 100,
+    # A comment still pending this long is re-queued by the sweeper (a lost job, a Redis restart).
+    "PENDING_GRACE_SECONDS": 60,
+    # How often one worker process (whichever takes the Redis lock) sweeps; 0 turns the thread off.
+    "SWEEP_INTERVAL_SECONDS": 15,
+    # Retry-After on 503 answers when the database or Redis is down.
+    "RETRY_AFTER_SECONDS": 5,
 }
 
 
@@ -34,6 +44,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Fill app.config once: defaults, then MODERATION_* from the environment, then overrides."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    # Moderator sessions travel only over https unless a setting says otherwise (make run: http).
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # from_prefixed_env parses values as JSON where it can, so numbers arrive as numbers.
     app.config.from_prefixed_env("MODERATION")
     if overrides:

@@ -11,6 +11,8 @@ from service.problems import Problem
 
 # Deeply nested JSON is never a real comment; refusing it keeps the parser's recursion bounded.
 MAX_DEPTH = 32
+# A comment has a handful of fields; thousands are an attack on whoever parses them later.
+MAX_FIELDS = 200
 
 
 def json_body() -> dict[str, Any]:
@@ -31,7 +33,20 @@ def json_body() -> dict[str, Any]:
         raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise Problem(422, "Unprocessable Content", "The body must be a JSON object.")
+    if _members(body) > MAX_FIELDS:
+        raise Problem(
+            422, "Unprocessable Content", f"The body has more than {MAX_FIELDS} fields and items."
+        )
     return body
+
+
+def _members(value: Any) -> int:
+    """Object members and array items at every level (depth is already bounded)."""
+    if isinstance(value, dict):
+        return len(value) + sum(_members(item) for item in value.values())
+    if isinstance(value, list):
+        return len(value) + sum(_members(item) for item in value)
+    return 0
 
 
 def _nesting(text: str) -> int:

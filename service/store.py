@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from service import db
+from service import db, tables_policy
 
 STATUS_BY_ACTION = {"approve": "approved", "hold": "held", "reject": "rejected"}
 
@@ -24,6 +25,7 @@ def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) ->
         "id": new_comment_id(),
         "site_id": site_id,
         "status": "pending",
+        "decision_id": None,
         "created_at": now,
         "updated_at": now,
         **fields,
@@ -170,3 +172,93 @@ def record_moderator_decision(
         .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
     )
     return decision_id
+
+
+def pending_comments(conn: sa.Connection, comment_ids: list[str]) -> list[dict]:
+    """The comments among these ids still waiting for a decision, in one query."""
+    if not comment_ids:
+        return []
+    # The site's current policy version comes with each row (no query per comment).
+    version = tables_policy.current_version_query(db.comments.c.site_id).label("policy_version")
+    rows = conn.execute(
+        sa.select(db.comments, version).where(
+            db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending"
+        )
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def stale_pending_ids(conn: sa.Connection, older_than: datetime, limit: int) -> list[str]:
+    """Pending comments not touched since `older_than`, oldest first (the sweeper's work)."""
+    rows = conn.execute(
+        sa.select(db.comments.c.id)
+        .where(db.comments.c.status == "pending", db.comments.c.updated_at < older_than)
+        .order_by(db.comments.c.updated_at)
+        .limit(limit)
+    )
+    return [row.id for row in rows]
+
+
+def touch_comments(conn: sa.Connection, comment_ids: list[str]) -> None:
+    """Restart the pending clock of re-queued comments so the next sweep leaves them alone."""
+    conn.execute(
+        db.comments.update()
+        .where(db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending")
+        .values(updated_at=db.utcnow())
+    )
+
+
+def record_machine_decisions(
+    conn: sa.Connection, model_version: str, decided: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Many machine decisions in two statements (the batch path); {comment id: decision id}.
+
+    Each item has comment_id, action, scores, reasons and policy_version. Like
+    `record_machine_decision`, a comment this version already decided is skipped (ON CONFLICT DO
+    NOTHING on the dedupe constraint) and a moderator's decision is never overwritten.
+    """
+    if not decided:
+        return {}
+    now = db.utcnow()
+    rows = [
+        {
+            "comment_id": item["comment_id"],
+            "kind": "machine",
+            "action": item["action"],
+            "scores": item["scores"],
+            "reasons": item["reasons"],
+            "model_version": model_version,
+            "policy_version": item["policy_version"],
+            "moderator": None,
+            "note": None,
+            "created_at": now,
+            "dedupe_key": f"machine:{model_version}",
+        }
+        for item in decided
+    ]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    # Executed with a list of rows: SQLAlchemy sends them as one multi-row statement
+    # ("insertmanyvalues") that stays cached whatever the batch size.
+    inserted = conn.execute(
+        insert(db.decisions)
+        .on_conflict_do_nothing(index_elements=["comment_id", "dedupe_key"])
+        .returning(db.decisions.c.id, db.decisions.c.comment_id),
+        rows,
+    ).all()
+    ids = {row.comment_id: row.id for row in inserted}
+    if ids:
+        action = {item["comment_id"]: item["action"] for item in decided}
+        conn.execute(
+            db.comments.update()
+            .where(db.comments.c.id == sa.bindparam("cid"), db.comments.c.status == "pending")
+            .values(status=sa.bindparam("new_status"), decision_id=sa.bindparam("did"))
+            .values(updated_at=now),
+            [
+                {"cid": cid, "new_status": STATUS_BY_ACTION[action[cid]], "did": did}
+                for cid, did in ids.items()
+            ],
+        )
+    return ids

@@ -14,7 +14,7 @@ import sys
 from rq import Queue, SimpleWorker, Worker
 
 from models import langid
-from service import create_app
+from service import create_app, sweeper
 from workers import runtime, sync
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("workers").info("model %s loaded", version)
+    # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
+    sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
 
     # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
     if not args.burst:

@@ -1,49 +1,132 @@
-"""RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more."""
+"""RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more.
+
+The per-comment steps, shared by the single-comment job (`score_comment`) and the batch loop
+(`workers.batch.drain_pending`): `decide_one` (models and policy; it gets the open transaction
+for per-site lookups) and `after_commit` (events, shadow scoring: anything that follows a stored
+decision). The single job stores with `store.record_machine_decision`, the batch loop stores the
+whole batch with `store.record_machine_decisions`. Per-comment additions belong in those two
+step functions so both paths get them.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
+import sqlalchemy as sa
+from redis.client import Pipeline
+
+from models.classifier import Classifier
 from service import broker, events, store
 from service.integrations import metrics
-from workers import pipeline, runtime
+from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
+
+# Where decide_one leaves (policy, policy version, author context) on the comment row.
+CONTEXT_KEY = "_decided_with"
 
 
 def score_comment(comment_id: str) -> str | None:
     """Decide a stored comment with the active model and policy; returns the action taken."""
     rt = runtime.current()
     with rt.engine.connect() as conn:
-        comment = store.get_comment(conn, comment_id)
-    if comment is None:
+        loaded = site_policy.load_comment(conn, comment_id)
+    if loaded is None:
         log.warning("comment %s no longer exists; nothing to score", comment_id)
         return None
+    comment, comment["policy_version"] = loaded
     version, classifier = rt.models.get()
     started = time.perf_counter()
-    outcome = pipeline.decide_comment(classifier, comment["text"])
-    metrics.observe_scoring(rt.redis, "queued", time.perf_counter() - started)
     with rt.engine.begin() as conn:
-        decision_id = store.record_machine_decision(
-            conn,
-            comment_id,
-            action=outcome.action,
-            scores=outcome.scores,
-            reasons=outcome.reasons,
-            model_version=version,
-            policy_version=outcome.policy_version,
-        )
-    _signal_decided(rt, comment_id)
-    if decision_id is not None:  # a repeated job announces nothing new
-        events.publish(rt.engine, "comment.decided", comment["site_id"], comment_id)
+        outcome, decision_id = decide_and_record(rt, conn, comment, version, classifier)
+    metrics.observe_scoring(rt.redis, "queued", time.perf_counter() - started)
+    signal_decided(rt, [comment_id])
+    after_commit(rt, comment, decision_id)
     return outcome.action
 
 
-def _signal_decided(rt: runtime.Runtime, comment_id: str) -> None:
-    """Wake an API request waiting for this decision (?wait=...)."""
-    key = broker.decision_signal_key(comment_id)
-    pipe = rt.redis.pipeline(transaction=False)
-    pipe.lpush(key, "1")
-    pipe.expire(key, int(rt.config["DECISION_SIGNAL_TTL_SECONDS"]))
-    pipe.execute()
+def decide_and_record(
+    rt: runtime.Runtime,
+    conn: sa.Connection,
+    comment: dict[str, Any],
+    version: str,
+    classifier: Classifier,
+) -> tuple[pipeline.Outcome, int | None]:
+    """One comment decided and stored in the caller's transaction (the single-job path).
+
+    The decision id is None when this model version had already decided the comment.
+    """
+    outcome = decide_one(rt, conn, comment, classifier)
+    decision_id = store.record_machine_decision(
+        conn,
+        comment["id"],
+        action=outcome.action,
+        scores=outcome.scores,
+        reasons=outcome.reasons,
+        model_version=version,
+        policy_version=outcome.policy_version,
+    )
+    return outcome, decision_id
+
+
+def decide_one(
+    rt: runtime.Runtime,
+    conn: sa.Connection,
+    comment: dict[str, Any],
+    classifier: Classifier,
+    scores: dict[str, float] | None = None,
+) -> pipeline.Outcome:
+    """The per-comment step: scores, rules and policy for one comment; stores nothing.
+
+    `scores` are the classifier's when the batch path computed them for many comments at once.
+    The comment row carries its site's current policy version (`policy_version`, read with it).
+    The policy and author context used are kept on the row under CONTEXT_KEY, so that
+    `after_commit` scores the shadow model with exactly what the live decision saw.
+    """
+    started = time.perf_counter()
+    policy, policy_version = site_policy.policy_for(
+        conn, comment["site_id"], int(comment.get("policy_version") or 0)
+    )
+    author = author_context.author_context(rt.engine, rt.redis, comment, policy)
+    outcome = pipeline.decide_comment(
+        classifier, comment["text"], policy, policy_version, author=author, scores=scores
+    )
+    comment[CONTEXT_KEY] = (policy, policy_version, author)
+    rt.models_seconds += time.perf_counter() - started
+    return outcome
+
+
+def after_commit(rt: runtime.Runtime, comment: dict[str, Any], decision_id: int | None) -> None:
+    """What follows a stored decision; a repeated job announces nothing new."""
+    if decision_id is not None:
+        events.publish(rt.engine, "comment.decided", comment["site_id"], comment["id"])
+    if decision_id is not None and CONTEXT_KEY in comment:
+        # After the live decision is stored and announced, so a shadow never delays a site.
+        policy, policy_version, author = comment[CONTEXT_KEY]
+        version, _ = rt.models.get()
+        shadow_jobs.score_shadow(
+            rt,
+            comment,
+            active_version=version,
+            policy=policy,
+            policy_version=policy_version,
+            author=author,
+        )
+
+
+def signal_decided(rt: runtime.Runtime, comment_ids: list[str], pipe: Pipeline | None = None):
+    """Wake API requests waiting for these decisions (?wait=...), in one round trip.
+
+    Given a pipeline, only adds to it (the caller executes it with its own commands).
+    """
+    ttl = int(rt.config["DECISION_SIGNAL_TTL_SECONDS"])
+    own = pipe is None
+    pipe = rt.redis.pipeline(transaction=False) if pipe is None else pipe
+    for comment_id in comment_ids:
+        key = broker.decision_signal_key(comment_id)
+        pipe.lpush(key, "1")
+        pipe.expire(key, ttl)
+    if own:
+        pipe.execute()

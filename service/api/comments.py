@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, jsonify, request, url_for
@@ -20,16 +21,18 @@ def post_comment():
     fields = _comment_fields(json_body())
     with db.engine().begin() as conn:
         comment, created = store.insert_comment(conn, site["id"], fields)
+        # A new comment has no decision yet, so its view needs no further query.
+        view = store.comment_view(conn, comment)
     if not created:
-        with db.engine().connect() as conn:
-            return jsonify(store.comment_view(conn, comment)), 200
+        return jsonify(view), 200
     # Stored before queued: if Redis loses the job, the comment is still pending in the database.
     decided = queueing.enqueue_scoring(comment["id"]) and queueing.wait_for_decision(
         comment["id"], wait_ms
     )
-    with db.engine().connect() as conn:
-        comment = store.get_comment(conn, comment["id"]) or comment
-        view = store.comment_view(conn, comment)
+    if decided:
+        with db.engine().connect() as conn:
+            comment = store.get_comment(conn, comment["id"]) or comment
+            view = store.comment_view(conn, comment)
     status = 200 if decided and view["decision"] else 202
     response = jsonify(view)
     response.status_code = status
@@ -111,7 +114,7 @@ def _comment_fields(body: dict[str, Any]) -> dict[str, Any]:
         fields["parent_id"] = required_id(body, "parent_id", errors, path="parent_id")
     for name, value in fields.items():
         if isinstance(value, str) and not _storable(value):
-            errors.add(name, "contains NUL characters or unpaired surrogates")
+            errors.add(name, "contains control characters or unpaired surrogates")
     errors.raise_if_any()
     return fields
 
@@ -125,9 +128,14 @@ def _object(body: dict[str, Any], key: str, errors: FieldErrors, *, required: bo
     return {}
 
 
+# C0 controls and DEL except tab, newline and carriage return: never part of a real comment,
+# NUL is refused by PostgreSQL, and the others confuse logs and terminals downstream.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _storable(value: str) -> bool:
-    """Text every database keeps intact: no NUL (PostgreSQL refuses it) and valid Unicode."""
-    if "\x00" in value:
+    """Text every database keeps and readers can show: no control characters, valid Unicode."""
+    if _CONTROL.search(value):
         return False
     try:
         value.encode("utf-8")

@@ -61,6 +61,18 @@ def observe_scoring(conn: redis.Redis, kind: str, seconds: float) -> None:
         observe(conn, SCORING, kind, seconds, SCORING_BUCKETS)
 
 
+def observe_scoring_batch(conn: redis.Redis, kind: str, seconds_each: list[float]) -> None:
+    """Many comments' scoring times in one round trip (the batch path)."""
+    if not seconds_each:
+        return
+    pipe = conn.pipeline(transaction=False)
+    for seconds in seconds_each:
+        pipe.hincrby(SCORING, f"{kind}|{_bucket(SCORING_BUCKETS, seconds)}", 1)
+    pipe.hincrbyfloat(SCORING, f"{kind}|sum", sum(seconds_each))
+    with contextlib.suppress(RedisError):
+        pipe.execute()
+
+
 def _start_timer() -> None:
     g.metrics_started = time.perf_counter()
 

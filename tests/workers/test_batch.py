@@ -1,0 +1,85 @@
+"""The batch path: ids on a Redis list, drain jobs, one machine decision per comment and version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from service import broker, db, queueing, store
+from tests.conftest import _build_app, _teardown, make_site, work_queue
+from tests.service.test_comments_api import ABUSIVE, comment_body, post
+
+
+def machine_decisions(app: Flask) -> dict[str, int]:
+    with app.extensions["db_engine"].connect() as conn:
+        rows = conn.execute(
+            sa.select(db.decisions.c.comment_id, sa.func.count())
+            .where(db.decisions.c.kind == "machine")
+            .group_by(db.decisions.c.comment_id)
+        )
+        return dict(rows.all())
+
+
+def post_many(app: Flask, n: int) -> list[str]:
+    client = app.test_client()
+    _, key = make_site(app)
+    return [post(client, key, comment_body(f"c{i}", ABUSIVE)).json["id"] for i in range(n)]
+
+
+def test_ids_pushed_twice_are_still_decided_once(app: Flask):
+    ids = post_many(app, 5)
+    with app.app_context():
+        queueing.push_for_drain(broker.connection(), broker.queue(), ids)
+    work_queue(app)
+    assert machine_decisions(app) == dict.fromkeys(ids, 1)
+    with app.extensions["db_engine"].connect() as conn:
+        assert {store.get_comment(conn, i)["status"] for i in ids} <= {"held", "rejected"}
+
+
+def test_a_drain_job_hands_what_it_cannot_take_to_another(tmp_path: Path, model_dir):
+    app = _build_app(tmp_path, model_dir, DRAIN_BATCH_SIZE=2)
+    try:
+        ids = post_many(app, 7)
+        work_queue(app)
+        assert machine_decisions(app) == dict.fromkeys(ids, 1)
+        assert app.extensions["redis"].llen(broker.pending_key("moderation")) == 0
+    finally:
+        _teardown(app)
+
+
+def test_batch_never_overwrites_a_moderator_decision(app: Flask):
+    ids = post_many(app, 2)
+    with app.extensions["db_engine"].begin() as conn:
+        store.record_moderator_decision(conn, ids[0], action="approve", moderator="ed")
+    work_queue(app)
+    with app.extensions["db_engine"].connect() as conn:
+        first = store.get_comment(conn, ids[0])
+        assert first["status"] == "approved"
+        assert store.get_decision(conn, first["decision_id"])["kind"] == "moderator"
+    # Not pending any more when the batch ran: the machine does not decide it at all.
+    assert machine_decisions(app) == {ids[1]: 1}
+
+
+def test_per_comment_jobs_still_work(tmp_path: Path, model_dir):
+    app = _build_app(tmp_path, model_dir, SCORING_MODE="single")
+    try:
+        ids = post_many(app, 3)
+        assert app.extensions["queue"].count == 3
+        work_queue(app)
+        assert machine_decisions(app) == dict.fromkeys(ids, 1)
+    finally:
+        _teardown(app)
+
+
+def test_bulk_store_skips_what_this_version_already_decided(server_app: Flask):
+    ids = post_many(server_app, 2)
+    item = {"action": "hold", "scores": {"toxicity": 0.7}, "reasons": [], "policy_version": None}
+    engine = server_app.extensions["db_engine"]
+    with engine.begin() as conn:
+        first = store.record_machine_decisions(conn, "v1", [{**item, "comment_id": ids[0]}])
+    with engine.begin() as conn:
+        again = store.record_machine_decisions(conn, "v1", [{**item, "comment_id": i} for i in ids])
+    assert set(first) == {ids[0]} and set(again) == {ids[1]}
+    assert machine_decisions(server_app) == dict.fromkeys(ids, 1)
