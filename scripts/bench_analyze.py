@@ -23,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-from scripts.bench import PROJECT_ROOT, active_model, sample_texts
+from scripts.bench import active_model, sample_texts
+from scripts.procs import PROJECT_ROOT
 from service import create_app, model_state
 from service.cli import create_site_record
 
@@ -165,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default="", help="a database (default: SQLite)")
     args = parser.parse_args(argv)
 
-    model_dir, version = active_model(create_app())
-    texts = sample_texts(Path(create_app().config["DATA_DIR"]), 2000)
+    model_dir, version, data_dir = active_model()
+    texts = sample_texts(Path(data_dir), 2000)
     with tempfile.TemporaryDirectory() as tmp:
         _, key, port, procs = start_stack(tmp, args, model_dir, version)
         try:

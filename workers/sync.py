@@ -15,11 +15,13 @@ import threading
 import time
 from typing import Any
 
+import sqlalchemy as sa
 from redis.exceptions import RedisError
 
 from models import langid
+from service import tables_policy
 from service.integrations import metrics
-from workers import pipeline, runtime
+from workers import pipeline, runtime, site_policy
 
 log = logging.getLogger(__name__)
 
@@ -28,25 +30,36 @@ REPLY_TTL_SECONDS = 30
 
 
 def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
-    """Scores, the policy's decision, evidence spans for the asked categories, the language."""
+    """Scores, evidence spans for the asked categories and the language; with `site_id`, also
+    the decision of that site's current policy (Coral needs one, Perspective only scores)."""
     text = request["text"]
     version, classifier = rt.models.get()
     started = time.perf_counter()
-    outcome = pipeline.decide_comment(classifier, text)
-    spans = {
+    scores = classifier.score_one(text)
+    answer: dict[str, Any] = {"model_version": version}
+    if request.get("site_id"):
+        outcome = _decide(rt, request["site_id"], classifier, text, scores)
+        answer.update(action=outcome.action, reasons=outcome.reasons, scores=outcome.scores)
+    else:
+        answer["scores"] = {name: round(float(value), 4) for name, value in scores.items()}
+    answer["spans"] = {
         category: [span.to_dict() for span in classifier.evidence(text, category)]
         for category in request.get("spans", [])
     }
     found = langid.identify(text)
+    answer["language"] = found.language if found else None
     metrics.observe_scoring(rt.redis, "sync", time.perf_counter() - started)
-    return {
-        "scores": outcome.scores,
-        "action": outcome.action,
-        "reasons": outcome.reasons,
-        "spans": spans,
-        "language": found.language if found else None,
-        "model_version": version,
-    }
+    return answer
+
+
+def _decide(rt: runtime.Runtime, site_id: str, classifier, text: str, scores) -> pipeline.Outcome:
+    """The site's current policy decides (no author context: the caller's authors are not ours)."""
+    with rt.engine.connect() as conn:
+        current = conn.execute(
+            sa.select(tables_policy.current_version_query(sa.literal(site_id)))
+        ).scalar()
+        policy, policy_version = site_policy.policy_for(conn, site_id, int(current or 0))
+    return pipeline.decide_comment(classifier, text, policy, policy_version, scores=scores)
 
 
 def serve_one(rt: runtime.Runtime, timeout: float = 1.0) -> bool:

@@ -22,12 +22,19 @@ class NoAnswer(Exception):
     """No worker answered within the budget (or the worker failed)."""
 
 
-def score_now(text: str, budget_ms: int, spans: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+def score_now(
+    text: str,
+    budget_ms: int,
+    spans: list[str] | tuple[str, ...] = (),
+    decide_for_site: str | None = None,
+) -> dict[str, Any]:
+    """Scores (and spans, language); with decide_for_site also that site's policy decision."""
     reply = f"moderation:sync:reply:{uuid.uuid4().hex}"
     request = {
         "text": text,
         "reply": reply,
         "spans": list(spans),
+        "site_id": decide_for_site,
         "deadline": time.time() + budget_ms / 1000,
     }
     conn = broker.connection()
