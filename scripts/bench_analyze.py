@@ -150,6 +150,33 @@ def run_load(port: int, key: str, texts: list[str], rate: float, seconds: float,
     return latencies, statuses, n / elapsed
 
 
+def cpu_seconds(root_pids: list[int]) -> float:
+    """User + system CPU of these processes and all their descendants (Linux /proc).
+
+    On a shared machine latency depends on the neighbours; CPU per request does much less, and
+    it bounds the rate two cores can serve.
+    """
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0.0, list(root_pids)
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += (int(stats[pid][11]) + int(stats[pid][12])) / tick
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -173,9 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             wait_ready(port, args.workers)
             run_load(port, key, texts, rate=min(args.rate, 50), seconds=2, threads=8)  # warm up
+            pids = [proc.pid for proc in procs]
+            cpu_before = cpu_seconds(pids)
             latencies, statuses, achieved = run_load(
                 port, key, texts, args.rate, args.seconds, args.threads
             )
+            cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / len(statuses)
         finally:
             for proc in procs:
                 proc.terminate()
@@ -188,7 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         f"({len(statuses)} requests), {args.workers} workers, {args.web_workers} web processes, "
         f"redis {'server' if args.redis_url else 'embedded'}"
     )
-    print(f"achieved rate {achieved:.1f}/s; non-200 answers: {errors}")
+    print(
+        f"achieved rate {achieved:.1f}/s; non-200 answers: {errors}; "
+        f"machine load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"server CPU per request (gunicorn + workers; Redis not counted): {cpu_ms:.1f} ms")
     if ok:
         print(
             f"latency ms: median {statistics.median(ok):.1f}  p95 {percentile(ok, 0.95):.1f}  "
