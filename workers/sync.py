@@ -15,10 +15,10 @@ import threading
 import time
 from typing import Any
 
-import sqlalchemy as sa
 from redis.exceptions import RedisError
 
 from models import langid
+from models.policy import Policy
 from service import tables_policy
 from service.integrations import metrics
 from workers import pipeline, runtime, site_policy
@@ -31,15 +31,22 @@ REPLY_TTL_SECONDS = 30
 
 def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
     """Scores, evidence spans for the asked categories and the language; with `site_id`, also
-    the decision of that site's current policy (Coral needs one, Perspective only scores)."""
+    the decision of that site's current policy (Coral needs one; Perspective only scores, so
+    it skips the rules)."""
     text = request["text"]
     version, classifier = rt.models.get()
     started = time.perf_counter()
     scores = classifier.score_one(text)
     answer: dict[str, Any] = {"model_version": version}
     if request.get("site_id"):
-        outcome = _decide(rt, request["site_id"], classifier, text, scores)
-        answer.update(action=outcome.action, reasons=outcome.reasons, scores=outcome.scores)
+        policy, policy_version = _site_policy(rt, request["site_id"])
+        outcome = pipeline.decide_comment(classifier, text, policy, policy_version, scores=scores)
+        answer.update(
+            action=outcome.action,
+            reasons=outcome.reasons,
+            scores=outcome.scores,
+            policy_version=policy_version,
+        )
     else:
         answer["scores"] = {name: round(float(value), 4) for name, value in scores.items()}
     answer["spans"] = {
@@ -52,14 +59,14 @@ def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _decide(rt: runtime.Runtime, site_id: str, classifier, text: str, scores) -> pipeline.Outcome:
-    """The site's current policy decides (no author context: the caller's authors are not ours)."""
+def _site_policy(rt: runtime.Runtime, site_id: str) -> tuple[Policy, int | None]:
+    """The site's current policy (one primary-key read; parsed once per version).
+
+    No author context here: the caller stores nothing, so there is no history to read or add to.
+    """
     with rt.engine.connect() as conn:
-        current = conn.execute(
-            sa.select(tables_policy.current_version_query(sa.literal(site_id)))
-        ).scalar()
-        policy, policy_version = site_policy.policy_for(conn, site_id, int(current or 0))
-    return pipeline.decide_comment(classifier, text, policy, policy_version, scores=scores)
+        current = tables_policy.current_version_number(conn, site_id)
+        return site_policy.policy_for(conn, site_id, current)
 
 
 def serve_one(rt: runtime.Runtime, timeout: float = 1.0) -> bool:

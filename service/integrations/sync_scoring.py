@@ -26,16 +26,16 @@ def score_now(
     text: str,
     budget_ms: int,
     spans: list[str] | tuple[str, ...] = (),
-    decide_for_site: str | None = None,
+    site_id: str | None = None,
 ) -> dict[str, Any]:
-    """Scores (and spans, language); with decide_for_site also that site's policy decision."""
+    """Scores (and spans, language); with site_id also that site's policy decision."""
     reply = f"moderation:sync:reply:{uuid.uuid4().hex}"
     request = {
         "text": text,
         "reply": reply,
         "spans": list(spans),
-        "site_id": decide_for_site,
         "deadline": time.time() + budget_ms / 1000,
+        "site_id": site_id,
     }
     conn = broker.connection()
     pipe = conn.pipeline(transaction=False)
