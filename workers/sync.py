@@ -18,7 +18,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from models import langid
-from models.policy import DEFAULT_POLICY, Policy
+from models.policy import Policy
 from service import tables_policy
 from service.integrations import metrics
 from workers import pipeline, runtime, site_policy
@@ -30,36 +30,40 @@ REPLY_TTL_SECONDS = 30
 
 
 def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
-    """Scores, the policy's decision, evidence spans for the asked categories, the language."""
+    """Scores, evidence spans for the asked categories and the language; with `site_id`, also
+    the decision of that site's current policy (Coral needs one; Perspective only scores, so
+    it skips the rules)."""
     text = request["text"]
     version, classifier = rt.models.get()
     started = time.perf_counter()
-    policy, policy_version = _site_policy(rt, request.get("site_id"))
-    outcome = pipeline.decide_comment(classifier, text, policy, policy_version)
-    spans = {
+    scores = classifier.score_one(text)
+    answer: dict[str, Any] = {"model_version": version}
+    if request.get("site_id"):
+        policy, policy_version = _site_policy(rt, request["site_id"])
+        outcome = pipeline.decide_comment(classifier, text, policy, policy_version, scores=scores)
+        answer.update(
+            action=outcome.action,
+            reasons=outcome.reasons,
+            scores=outcome.scores,
+            policy_version=policy_version,
+        )
+    else:
+        answer["scores"] = {name: round(float(value), 4) for name, value in scores.items()}
+    answer["spans"] = {
         category: [span.to_dict() for span in classifier.evidence(text, category)]
         for category in request.get("spans", [])
     }
     found = langid.identify(text)
+    answer["language"] = found.language if found else None
     metrics.observe_scoring(rt.redis, "sync", time.perf_counter() - started)
-    return {
-        "scores": outcome.scores,
-        "action": outcome.action,
-        "reasons": outcome.reasons,
-        "spans": spans,
-        "language": found.language if found else None,
-        "model_version": version,
-        "policy_version": policy_version,
-    }
+    return answer
 
 
-def _site_policy(rt: runtime.Runtime, site_id: str | None) -> tuple[Policy, int | None]:
-    """The site's current policy (one primary-key read; parsed once per version), else the default.
+def _site_policy(rt: runtime.Runtime, site_id: str) -> tuple[Policy, int | None]:
+    """The site's current policy (one primary-key read; parsed once per version).
 
     No author context here: the caller stores nothing, so there is no history to read or add to.
     """
-    if not site_id:
-        return DEFAULT_POLICY, None
     with rt.engine.connect() as conn:
         current = tables_policy.current_version_number(conn, site_id)
         return site_policy.policy_for(conn, site_id, current)

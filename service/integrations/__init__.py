@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
         api_webhooks,
         conventions,
         coral,
+        docs,
         health,
         metrics,
         perspective,
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(coral.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(docs.bp)

@@ -15,6 +15,7 @@ from workers import runtime, sync
 def sync_worker(app: Flask) -> Iterator[None]:
     """The real sync-scoring loop of a worker, in a thread of this process, on the app's stores."""
     rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    rt.models.get()  # loaded before the first request, as `python -m workers` does
     stop = threading.Event()
     thread = threading.Thread(target=sync.serve, args=(rt, stop, 0.1), daemon=True)
     thread.start()
