@@ -8,7 +8,7 @@ TEXT = "<p>The council's b.u.d.g.e.t plan is a disgrace.</p>"
 
 
 def test_coral_decides_with_the_sites_current_policy(client, sync_worker) -> None:
-    client.application.config["CORAL_BUDGET_MS"] = 5000  # the decision, not the clock, is tested
+    client.application.config["CORAL_BUDGET_MS"] = 15_000  # the decision, not the clock, is tested
     strict_id, strict_key = setup_site(client)
     relaxed_id, _ = setup_site(client)
     response = client.put(

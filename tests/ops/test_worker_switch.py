@@ -39,8 +39,17 @@ def test_worker_switches_versions_mid_stream_without_losing_or_repeating(
     _wait_for(app, first, 5, worker_process)
     with app.extensions["db_engine"].begin() as conn:
         model_state.activate(conn, tiny_version)  # what `models promote` writes
-    second = post_comments(app, key, 40, "after")
-    ids = first + second
+    # Keep the stream going until the worker has picked the new version up: how many comments
+    # it decides before its next refresh depends on the machine's speed, not on the code.
+    ids = list(first)
+    deadline = time.monotonic() + 120
+    round_ = 0
+    while not any(v == tiny_version for _, v in _machine_decisions(app, ids)):
+        assert time.monotonic() < deadline, "the worker never switched to the new version"
+        round_ += 1
+        ids += post_comments(app, key, 20, f"after{round_}")
+        _wait_for(app, ids, len(ids), worker_process)
+    ids += post_comments(app, key, 20, "last")
     _wait_for(app, ids, len(ids), worker_process)
     # Stop the worker (it finishes the job in hand) so a job scored twice would be on record.
     worker_process.terminate()
