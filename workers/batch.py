@@ -14,6 +14,7 @@ import logging
 import time
 
 from redis.client import Pipeline
+from redis.exceptions import RedisError
 from rq import Queue
 
 from service import broker, queueing, store
@@ -69,7 +70,11 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     # Ids that were no longer pending were decided already; their waiters are woken too.
     jobs.signal_decided(rt, comment_ids, pipe)
     _count(pipe, queue_name, n, time.perf_counter() - started, rt.models_seconds - models_before)
-    pipe.execute()
+    try:
+        pipe.execute()
+    except RedisError as exc:
+        # The decisions are committed; a waiting request just answers 202 pending instead.
+        log.warning("could not signal %d decisions: %s", len(comment_ids), exc)
     for comment, decision_id in decided:
         jobs.after_commit(rt, comment, decision_id)
     return n
