@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as normalize_rows
 
+from models import identity
 from models.normalize import Normalized, normalize
 from models.types import Span
 
@@ -115,6 +116,7 @@ class Classifier:
         intercept: np.ndarray,  # (n_categories,)
         calibration: Sequence[Calibration],
         span_threshold: float = 0.0,
+        fold_identities: bool = False,
     ) -> None:
         self.categories = tuple(categories)
         self.word_vectorizer = word_vectorizer
@@ -125,10 +127,17 @@ class Classifier:
         # Minimum contribution (in logit units) for a word to count as evidence; tuned on
         # the toxic-spans validation split by training.
         self.span_threshold = span_threshold
+        # Identity words become one placeholder before vectorising (models/identity.py).
+        self.fold_identities = fold_identities
 
     # --- scoring -----------------------------------------------------------------------
 
+    def _fold(self, text: str) -> str:
+        # Models pickled before folding existed lack the attribute: they never fold.
+        return identity.fold(text) if self.__dict__.get("fold_identities") else text
+
     def features(self, normalised: Sequence[str]) -> sp.csr_matrix:
+        normalised = [self._fold(t) for t in normalised]
         return sp.hstack(
             [
                 self.word_vectorizer.transform(normalised),
@@ -168,10 +177,15 @@ class Classifier:
         if not texts:
             return np.zeros((0, len(self.categories)))
         if len(texts) == 1:
-            cols, vals = self._one_vector(normalize(texts[0]).text)
+            cols, vals = self._one_vector(self._fold(normalize(texts[0]).text))
             return (vals @ self.coef[cols] + self.intercept).reshape(1, -1)
-        x = self.features([normalize(t).text for t in texts])
-        return np.asarray(x @ self.coef) + self.intercept
+        # The two blocks are multiplied separately: stacking them costs a copy and an index
+        # sort that took about a tenth of the batch time.
+        norm = [self._fold(normalize(t).text) for t in texts]
+        n_word = len(self.word_vectorizer.vocabulary_)
+        z = self.word_vectorizer.transform(norm) @ self.coef[:n_word]
+        z += self.char_vectorizer.transform(norm) @ self.coef[n_word:]
+        return np.asarray(z) + self.intercept
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         z = self.raw_scores(texts)
@@ -209,6 +223,7 @@ class Classifier:
         occurrences: dict[int, list[tuple[int, float]]] = {}
         tokens: list[tuple[int, str]] = []  # (word index, token)
         for wi, (_, _, w) in enumerate(words):
+            w = self._fold(w)  # folding per word equals folding the text (see identity.fold)
             for t in tok_re.findall(w):
                 tokens.append((wi, t))
             for j in self.char_vectorizer.word_features(w).tolist():

@@ -163,8 +163,13 @@ def _fix_word(word: str) -> str:
 
 
 # Three or more single characters separated by spaces/dots/dashes: "f u c k", "f.u.c.k".
-_SPACED = re.compile(r"(?<![\w@$])(?:[a-z0-9@$!*](?:[ ._\-~]{1,3})){2,}[a-z0-9@$!*](?![\w@$])")
+# A letter after a word and an apostrophe ("council's", "don't") ends that word and never starts
+# a run.
+_SPACED = re.compile(
+    r"(?<![\w@$])(?<!\w')(?:[a-z0-9@$!*](?:[ ._\-~]{1,3})){2,}[a-z0-9@$!*](?![\w@$])"
+)
 _SEPARATORS = frozenset(" ._-~")
+_SEPARATOR_RUN = re.compile(r"[ ._\-~]+")
 # A character repeated three or more times: "stuuuupid" -> "stupid", "!!!!" -> "!".
 _STRETCH = re.compile(r"(.)\1{2,}")
 
@@ -194,7 +199,32 @@ def _apply(text: str, offsets: list[int], pattern: re.Pattern[str], fn) -> tuple
 _SEGMENT = re.compile("|".join(sorted({*_MASKABLE, "your", "are"}, key=len)[::-1]))
 
 
+def _split_odd_end(chunk: str, offs: list[int]) -> tuple[str, list[int]] | None:
+    """A single letter whose separator differs from the run's ("a b.u.d.g.e.t") is its own word.
+
+    Spelling a word out uses one separator throughout; a different one at either end is the
+    ordinary space between a real one-letter word ("a", "I") and the spelled-out word.
+    """
+    seps = list(_SEPARATOR_RUN.finditer(chunk))
+    inner = {m.group() for m in seps[1:-1]}
+    if len(seps) < 3 or len(inner) != 1:
+        return None
+    first, last = seps[0], seps[-1]
+    if first.group() not in inner:
+        a, b = first.span()
+        rest, rest_offs = _join_spaced(chunk[b:], offs[b:])
+        return chunk[:a] + " " + rest, [*offs[:a], offs[a], *rest_offs]
+    if last.group() not in inner:
+        a, b = last.span()
+        head, head_offs = _join_spaced(chunk[:a], offs[:a])
+        return head + " " + chunk[b:], [*head_offs, offs[a], *offs[b:]]
+    return None
+
+
 def _join_spaced(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
+    split = _split_odd_end(chunk, offs)
+    if split is not None:
+        return split
     keep = [i for i, c in enumerate(chunk) if c not in _SEPARATORS]
     word = _fix_word("".join(chunk[i] for i in keep))
     offsets = [offs[i] for i in keep]

@@ -15,9 +15,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from models import datasets
+from models import datasets, identity
 from models.categories import CATEGORIES
 from models.classifier import Calibration, Classifier, WordCachedCharVectorizer
+from models.counterexamples import generate as generated_counterexamples
 from models.normalize import normalize
 
 Progress = Callable[[str, float], None]
@@ -44,51 +45,24 @@ PARAMS = {
     "char": {"ngram_range": (2, 5), "min_df": 3, "max_features": 300_000, "sublinear_tf": True},
     "C": 4.0,
     "counterexample_weight": 1.0,
+    "fold_identities": True,
+    "described_examples": 6000,
+    # Extra weight per training source. Jigsaw (Wikipedia talk pages, general toxicity
+    # rather than hate speech) at 3x: +0.006 AUC on wikipedia-toxicity-sample, +0.005 on
+    # its own test split (3,000-row subsets).
+    "source_weights": {"jigsaw-toxic-binary-sample": 3.0},
+    # Zero the placeholder's bigrams ("you ꙮꙮ") too? No: the identity is the same for every
+    # group, and context such as "you ꙮꙮ" as an insult is real signal (+0.016 AUC on ethos).
+    "mask_identity_bigrams": False,
 }
 
 
-# Identity words as they appear in comments. Hate corpora mention identities mostly in
-# attacks, so a linear model learns "identity word => toxic"; pairing every identity with
-# as many civil as hostile sentences of our own makes the identity words themselves
-# carry no weight, leaving the verdict to the words around them.
-_IDENTITIES = """lesbian gay bisexual transgender trans queer lgbt homosexual straight
-heterosexual male female nonbinary african black white european hispanic latino latina
-mexican canadian american asian indian chinese japanese christian muslim jewish buddhist
-catholic protestant sikh taoist old young teenage elderly blind deaf disabled immigrant
-arab""".split()  # noqa: SIM905 - easier to read as prose
-_CIVIL = (
-    "my neighbour is {i} and we get along well",
-    "as a {i} person i found this article interesting",
-    "the {i} community organised a fundraiser for the library",
-    "i am {i} and i agree with the council on this",
-    "{i} voters will decide this election like everyone else",
-    "a {i} friend of mine recommended this story",
-    "she is {i} and works as a nurse at the hospital",
-    "being {i} has nothing to do with it",
-    "the report interviewed several {i} residents",
-    "{i} people deserve the same rights as everyone",
-)
-_HOSTILE = (
-    "you are a worthless {i} idiot",
-    "shut up you pathetic {i} moron",
-    "all {i} people are vermin and should be thrown out",
-    "{i} people are disgusting filth",
-    "go back where you came from you dumb {i} scum",
-    "i hate every {i} person, they are trash",
-)
-
-
 def counterexamples(seed: int = 0, weight: float = 1.0) -> list[LabelledText]:
-    """Civil and hostile sentences for every identity, written here (not from eval sets)."""
-    rows = []
-    for ident in _IDENTITIES:
-        for frame in _CIVIL:
-            labels = {"toxicity": 0.0, "insult": 0.0, "identity_attack": 0.0, "threat": 0.0}
-            rows.append(LabelledText(frame.format(i=ident), labels, weight, "counterexamples"))
-        for frame in _HOSTILE:
-            labels = {"toxicity": 1.0, "insult": 1.0, "identity_attack": 1.0}
-            rows.append(LabelledText(frame.format(i=ident), labels, weight, "counterexamples"))
-    return rows
+    """Civil and hostile sentences of our own (models/counterexamples.py), not from eval sets."""
+    return [
+        LabelledText(g.text, g.labels, weight, "counterexamples")
+        for g in generated_counterexamples(seed=seed, described=PARAMS["described_examples"])
+    ]
 
 
 def _rows(
@@ -97,8 +71,29 @@ def _rows(
     by_split: dict[str, list[LabelledText]] = {s: [] for s in datasets.SPLITS}
     for name in names:
         for ex in datasets.load(name, data_dir, seed=seed, max_rows=max_rows):
-            by_split[ex.split].append(LabelledText(ex.text, ex.labels, 1.0, ex.source))
+            weight = PARAMS["source_weights"].get(name, 1.0)
+            by_split[ex.split].append(LabelledText(ex.text, ex.labels, weight, ex.source))
     return by_split
+
+
+def identity_columns(clf: Classifier, bigrams: bool = True) -> np.ndarray:
+    """Feature columns that come from the identity placeholder (word and char n-grams)."""
+    n_word = len(clf.word_vectorizer.vocabulary_)
+    cols = [
+        j
+        for f, j in clf.word_vectorizer.vocabulary_.items()
+        if identity.MARK in f and (bigrams or " " not in f)
+    ]
+    cols += [j + n_word for f, j in clf.char_vectorizer.vocabulary_.items() if identity.MARK in f]
+    return np.array(sorted(cols), dtype=np.int64)
+
+
+def _without(x, cols: np.ndarray):
+    """x with the given columns zeroed, so the fitted weights on them are zero."""
+    x = x.copy()
+    x.data[np.isin(x.indices, cols)] = 0.0
+    x.eliminate_zeros()
+    return x
 
 
 def _fit_category(x, y: np.ndarray, w: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
@@ -175,22 +170,28 @@ def train(
     generated = counterexamples(seed=seed, weight=PARAMS["counterexample_weight"])
     train_rows = by_split["train"] + list(extra_labels) + generated
     say("vectorising", 0.2)
+    fold = PARAMS["fold_identities"]
     norm = [normalize(r.text).text for r in train_rows]
+    folded = [identity.fold(t) for t in norm] if fold else norm
     word = TfidfVectorizer(lowercase=False, dtype=np.float32, **PARAMS["word"])
     char = WordCachedCharVectorizer(dtype=np.float32, **PARAMS["char"])
-    word.fit(norm)
-    char.fit(norm)
-    placeholder = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [])
-    x = placeholder.features(norm)
+    word.fit(folded)
+    char.fit(folded)
+    blank = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [], 0.0, fold)
+    x = blank.features(norm)
+    masked = identity_columns(blank, PARAMS["mask_identity_bigrams"])
     say("fitting", 0.4)
     jobs = []
     for cat in CATEGORIES:
         idx, y, w = _matrix(train_rows, cat)
-        jobs.append(delayed(_fit_category)(x[idx], y, w, PARAMS["C"], seed))
+        xc = _without(x[idx], masked) if cat in identity.MASKED_CATEGORIES else x[idx]
+        jobs.append(delayed(_fit_category)(xc, y, w, PARAMS["C"], seed))
     fitted = Parallel(n_jobs=2, prefer="threads")(jobs)
     coef = np.stack([c for c, _ in fitted], axis=1)
     intercept = np.array([b for _, b in fitted])
-    clf = Classifier(CATEGORIES, word, char, coef, intercept, [Calibration(1.0, 0.0)] * 6)
+    clf = Classifier(
+        CATEGORIES, word, char, coef, intercept, [Calibration(1.0, 0.0)] * 6, 0.0, fold
+    )
     say("calibrating", 0.7)
     val = by_split["validation"]
     z = clf.raw_scores([r.text for r in val])

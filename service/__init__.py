@@ -15,7 +15,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("MODERATION_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance or None)
 
-    from service import api, broker, cli, config, db, outages, problems
+    from service import api, broker, cli, config, db, moderation, outages, problems
 
     config.load_config(app, overrides)
     problems.init_app(app)
@@ -24,6 +24,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     broker.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    moderation.init_app(app)
+    from service import integrations  # webhooks, Perspective, Coral, API conventions
+
+    integrations.init_app(app)
 
     @app.get("/healthz")
     def healthz():

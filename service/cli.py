@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import auth, db, model_state
+from service.users_cli import users_cli
 
 sites_cli = AppGroup("sites", help="Create and list sites.")
 models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
@@ -55,54 +56,6 @@ def list_sites() -> None:
             click.echo(f"{row.id}\t{row.key_prefix}…\t{row.name}")
 
 
-@models_cli.command("train")
-@click.option(
-    "--data", "data_dir", type=click.Path(path_type=Path), help="Labelled data directory."
-)
-@click.option("--max-rows", type=int, default=None, help="Cap rows per source (quick models).")
-@click.option("--activate/--no-activate", default=None, help="Default: only when none is active.")
-def train_model(data_dir: Path | None, max_rows: int | None, activate: bool | None) -> None:
-    """Train a classifier version from the data directory; print its version id last."""
-    from models.datasets import missing_sources
-    from models.registry import Registry
-    from models.training import train
-
-    data_dir = data_dir or Path(current_app.config["DATA_DIR"])
-    for name, origin in missing_sources(data_dir):
-        click.echo(f"missing data set {name}: get it from {origin}", err=True)
-    with click.progressbar(length=100, label="training", file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(_stage: str, fraction: float) -> None:
-            step = int(fraction * 100) - done[0]
-            if step > 0:
-                bar.update(step)
-                done[0] += step
-
-        try:
-            result = train(data_dir, max_rows_per_source=max_rows, progress=progress)
-        except (ValueError, FileNotFoundError) as exc:
-            raise click.ClickException(f"{exc} (set MODERATION_DATA_DIR or --data)") from None
-    version = Registry(Path(current_app.config["MODEL_DIR"])).save(result)
-    with db.engine().begin() as conn:
-        if activate or (activate is None and model_state.active_version(conn) is None):
-            model_state.activate(conn, version)
-            click.echo(f"activated {version}", err=True)
-    click.echo(version)
-
-
-@models_cli.command("list")
-def list_models() -> None:
-    """Every trained version, newest first; the active one is marked."""
-    from models.registry import Registry
-
-    with db.engine().connect() as conn:
-        active = model_state.active_version(conn)
-    for info in Registry(Path(current_app.config["MODEL_DIR"])).versions():
-        mark = "active" if info["version"] == active else ""
-        click.echo(f"{info['version']}\t{info.get('created_at', '')}\t{mark}".rstrip())
-
-
 @models_cli.command("activate")
 @click.argument("version")
 def activate_model(version: str) -> None:
@@ -127,8 +80,14 @@ def show_active() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from service import cli_models  # noqa: F401 - its commands join models_cli on import
+
     app.cli.add_command(sites_cli)
     app.cli.add_command(models_cli)
+    from service import cli_policy
+
+    cli_policy.init_app(app)
     from service.cli_comments import comments_cli
 
     app.cli.add_command(comments_cli)
+    app.cli.add_command(users_cli)

@@ -44,6 +44,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Fill app.config once: defaults, then MODERATION_* from the environment, then overrides."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    # Moderator sessions travel only over https unless a setting says otherwise (make run: http).
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # from_prefixed_env parses values as JSON where it can, so numbers arrive as numbers.
     app.config.from_prefixed_env("MODERATION")
     if overrides:

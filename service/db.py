@@ -110,8 +110,12 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables; safe to run any number of times."""
+    """Create missing tables and indexes; safe to run any number of times."""
     metadata.create_all(engine, checkfirst=True)
+    # create_all skips the indexes of tables that already exist; a later part may add one.
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
 
 
 def init_app(app: Flask) -> None:
@@ -139,3 +143,7 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
     )
     if updated.rowcount == 0:
         conn.execute(app_state.insert().values(key=key, value=value, updated_at=utcnow()))
+
+
+# Tables of other parts register on `metadata` when imported (kept last: they import this module).
+from service import tables_integrations, tables_moderation, tables_policy  # noqa: E402, F401

@@ -31,3 +31,29 @@ def activate(conn: sa.Connection, version: str) -> None:
         history.append(current)
         db.set_state(conn, HISTORY_KEY, json.dumps(history[-50:]))
     db.set_state(conn, ACTIVE_KEY, version)
+
+
+SHADOW_KEY = "shadow_model"
+
+
+def rollback(conn: sa.Connection) -> tuple[str, str]:
+    """Make the previously active version active again; (from, to). Raises LookupError if none."""
+    current = active_version(conn)
+    history = activation_history(conn)
+    if current is None or not history:
+        raise LookupError("no previous active version to roll back to")
+    previous = history.pop()
+    # Not pushed onto the history: rolling back twice goes two steps back, not to and fro.
+    db.set_state(conn, HISTORY_KEY, json.dumps(history))
+    db.set_state(conn, ACTIVE_KEY, previous)
+    return current, previous
+
+
+def shadow_version(conn: sa.Connection) -> str | None:
+    value = db.get_state(conn, SHADOW_KEY)
+    return value or None
+
+
+def set_shadow(conn: sa.Connection, version: str | None) -> None:
+    """Workers also score live comments with this version (None: no shadow)."""
+    db.set_state(conn, SHADOW_KEY, version or "")

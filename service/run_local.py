@@ -29,7 +29,10 @@ def main() -> int:
             print("No active model: training the default one (a few minutes)...", flush=True)
             _flask("models", "train", "--activate")
         key = _demo_key(app, instance)
-    env = dict(os.environ, MODERATION_INSTANCE_PATH=str(instance))
+    # Plain http on localhost: the moderator session cookie must not be https-only here.
+    env = dict(
+        os.environ, MODERATION_INSTANCE_PATH=str(instance), MODERATION_SESSION_COOKIE_SECURE="false"
+    )
     procs = [
         subprocess.Popen([sys.executable, "-m", "workers"], env=env),
         subprocess.Popen(

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from service import db
+from service import db, tables_policy
 
 STATUS_BY_ACTION = {"approve": "approved", "hold": "held", "reject": "rejected"}
 
@@ -178,8 +178,10 @@ def pending_comments(conn: sa.Connection, comment_ids: list[str]) -> list[dict]:
     """The comments among these ids still waiting for a decision, in one query."""
     if not comment_ids:
         return []
+    # The site's current policy version comes with each row (no query per comment).
+    version = tables_policy.current_version_query(db.comments.c.site_id).label("policy_version")
     rows = conn.execute(
-        sa.select(db.comments).where(
+        sa.select(db.comments, version).where(
             db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending"
         )
     )

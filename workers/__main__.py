@@ -13,16 +13,22 @@ import sys
 import time
 
 from redis.exceptions import RedisError
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 
 from models import langid
 from service import create_app, sweeper
-from workers import runtime
+from workers import runtime, sync
 
 log = logging.getLogger("workers")
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
+
+
+def listened_queues(app) -> list[Queue]:
+    """Every queue, in priority order: comments before webhook deliveries."""
+    redis_conn = app.extensions["redis"]
+    return [app.extensions["queue"], Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis_conn)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,13 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
 
+    # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
+    if not args.burst:
+        sync.start(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
     while True:
         worker = worker_class(
-            [app.extensions["queue"]], connection=app.extensions["redis"], name=args.name
+            listened_queues(app), connection=app.extensions["redis"], name=args.name
         )
         try:
-            worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
+            # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
+            worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=True)
         except RedisError as exc:
             log.error("worker stopped: Redis unavailable (%s)", exc)
         if args.burst or _stop_asked(worker):

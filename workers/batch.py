@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 from service import broker, queueing, store
+from service.integrations import metrics
 from workers import jobs, runtime
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
             ]
             stored = store.record_machine_decisions(conn, version, outcomes)
         decided = [(comment, stored.get(comment["id"])) for comment in comments]
+        # The batch shares one scoring call: each comment is counted at the batch's average.
+        each = (rt.models_seconds - models_before) / len(comments)
+        metrics.observe_scoring_batch(rt.redis, "queued", [each] * len(comments))
     n = sum(1 for _, decision_id in decided if decision_id is not None)
     pipe = rt.redis.pipeline(transaction=False)
     # Ids that were no longer pending were decided already; their waiters are woken too.

@@ -19,22 +19,29 @@ from redis.client import Pipeline
 
 from models.classifier import Classifier
 from service import broker, events, store
-from workers import pipeline, runtime
+from service.integrations import metrics
+from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
+
+# Where decide_one leaves (policy, policy version, author context) on the comment row.
+CONTEXT_KEY = "_decided_with"
 
 
 def score_comment(comment_id: str) -> str | None:
     """Decide a stored comment with the active model and policy; returns the action taken."""
     rt = runtime.current()
     with rt.engine.connect() as conn:
-        comment = store.get_comment(conn, comment_id)
-    if comment is None:
+        loaded = site_policy.load_comment(conn, comment_id)
+    if loaded is None:
         log.warning("comment %s no longer exists; nothing to score", comment_id)
         return None
+    comment, comment["policy_version"] = loaded
     version, classifier = rt.models.get()
+    started = time.perf_counter()
     with rt.engine.begin() as conn:
         outcome, decision_id = decide_and_record(rt, conn, comment, version, classifier)
+    metrics.observe_scoring(rt.redis, "queued", time.perf_counter() - started)
     signal_decided(rt, [comment_id])
     after_commit(rt, comment, decision_id)
     return outcome.action
@@ -74,10 +81,21 @@ def decide_one(
     """The per-comment step: scores, rules and policy for one comment; stores nothing.
 
     `scores` are the classifier's when the batch path computed them for many comments at once.
+    The comment row carries its site's current policy version (`policy_version`, read with it).
+    The policy and author context used are kept on the row under CONTEXT_KEY, so that
+    `after_commit` scores the shadow model with exactly what the live decision saw.
     """
+    policy, policy_version = site_policy.policy_for(
+        conn, comment["site_id"], int(comment.get("policy_version") or 0)
+    )
+    author = author_context.author_context(rt.engine, rt.redis, comment, policy)
+    # Only the models' own work counts as scoring; the lookups above are the worker's overhead.
     started = time.perf_counter()
-    outcome = pipeline.decide_comment(classifier, comment["text"], scores=scores)
+    outcome = pipeline.decide_comment(
+        classifier, comment["text"], policy, policy_version, author=author, scores=scores
+    )
     rt.models_seconds += time.perf_counter() - started
+    comment[CONTEXT_KEY] = (policy, policy_version, author)
     return outcome
 
 
@@ -85,6 +103,18 @@ def after_commit(rt: runtime.Runtime, comment: dict[str, Any], decision_id: int 
     """What follows a stored decision; a repeated job announces nothing new."""
     if decision_id is not None:
         events.publish(rt.engine, "comment.decided", comment["site_id"], comment["id"])
+    if decision_id is not None and CONTEXT_KEY in comment:
+        # After the live decision is stored and announced, so a shadow never delays a site.
+        policy, policy_version, author = comment[CONTEXT_KEY]
+        version, _ = rt.models.get()
+        shadow_jobs.score_shadow(
+            rt,
+            comment,
+            active_version=version,
+            policy=policy,
+            policy_version=policy_version,
+            author=author,
+        )
 
 
 def signal_decided(rt: runtime.Runtime, comment_ids: list[str], pipe: Pipeline | None = None):

@@ -9,7 +9,7 @@ from models.classifier import Classifier
 from models.decide import decide
 from models.normalize import normalize
 from models.policy import DEFAULT_POLICY, Policy
-from models.rules import find_rules
+from models.rules import AuthorContext, find_rules
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ def decide_comment(
     text: str,
     policy: Policy = DEFAULT_POLICY,
     policy_version: int | None = None,
+    author: AuthorContext = AuthorContext(),  # noqa: B008 - frozen, never mutated
     scores: dict[str, float] | None = None,
 ) -> Outcome:
     """`scores` may come precomputed from the classifier's batch path (`Classifier.score`)."""
@@ -35,6 +36,7 @@ def decide_comment(
         scores,
         policy,
         findings=findings,
+        author=author,
         explain=lambda category: classifier.evidence(text, category),
     )
     rounded = {name: round(float(value), 4) for name, value in scores.items()}

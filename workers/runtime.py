@@ -19,8 +19,9 @@ import redis
 from sqlalchemy.engine import Engine
 
 from models.classifier import Classifier
-from models.registry import Registry
+from models.registry import ModelLoadError, Registry
 from service import model_state
+from workers.shadow import ShadowModel
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,14 @@ class ModelCache:
         if active is None or active == self._version:
             return
         log.info("loading model version %s", active)
-        classifier = self.registry.load(active)
+        try:
+            classifier = self.registry.load(active)
+        except ModelLoadError as exc:
+            if self._classifier is None:
+                raise RuntimeError(f"cannot load the active model: {exc}") from exc
+            # Keep deciding with the version in hand rather than fail every job; ops see this.
+            log.error("staying on %s: %s", self._version, exc)
+            return
         self._version, self._classifier = active, classifier
 
 
@@ -62,6 +70,7 @@ class Runtime:
     engine: Engine
     redis: redis.Redis
     models: ModelCache
+    shadow: ShadowModel | None = None
     # Seconds spent in models code (scoring, rules, policy), so the batch job can report the
     # worker's own overhead beside it.
     models_seconds: float = 0.0
@@ -77,7 +86,8 @@ def install(config: dict[str, Any], engine: Engine, conn: redis.Redis) -> Runtim
         engine=engine,
         refresh_seconds=float(config["MODEL_REFRESH_SECONDS"]),
     )
-    _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache)
+    shadow = ShadowModel(cache.registry, engine, cache.refresh_seconds)
+    _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache, shadow=shadow)
     # RQ's forking Worker runs each job in a child: pooled database connections must not be
     # shared with the parent (SQLAlchemy's advice); the child opens its own. redis-py already
     # reconnects when it sees a new pid.

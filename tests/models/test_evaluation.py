@@ -40,6 +40,7 @@ def test_every_perturbation_survives_normalisation() -> None:
 def test_speed_reports_throughput_and_latency(small_classifier) -> None:
     result = speed(small_classifier, ["hello there"] * 50, batch_size=10, singles=5)
     assert result["comments_per_second"] > 0 and result["single_median_ms"] > 0
+    assert result["comments_per_cpu_second"] > 0
 
 
 def test_report_is_written_without_the_peer(small_classifier, data_dir: Path, tmp_path) -> None:

@@ -1,0 +1,110 @@
+"""`/v1/site/policy`: a site reads and replaces its own guideline policy, and reads old versions.
+
+`PUT` replaces the whole document (keys left out take the shipped defaults, not the current
+values) and makes a new version only when the document changes. The ETag is the version number,
+so `If-Match` protects a read-modify-write from a concurrent change (412), and `If-None-Match`
+lets a client poll cheaply (304).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from models.policy import Policy, PolicyError
+from service import db, tables_policy
+from service.auth import require_site
+from service.problems import Problem
+from service.requests_json import json_body
+
+bp = Blueprint("policy_api", __name__, url_prefix="/v1/site/policy")
+
+
+def _etag(version: int) -> str:
+    return str(version)
+
+
+def _answer(found: tables_policy.PolicyVersion, **extra: object) -> Response:
+    response = jsonify({**found.view(), **extra})
+    response.set_etag(_etag(found.version))
+    # The document changes with every PUT; caches must ask again.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("")
+def get_policy():
+    site = require_site()
+    with db.engine().connect() as conn:
+        found = tables_policy.current(conn, site["id"])
+    if request.if_none_match.contains(_etag(found.version)):
+        response = Response(status=304)
+        response.set_etag(_etag(found.version))
+        return response
+    return _answer(found)
+
+
+@bp.put("")
+def put_policy():
+    site = require_site()
+    document = json_body()
+    try:
+        policy = Policy.from_dict(document)
+    except PolicyError as exc:
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            "The policy document is not valid; see errors for each field.",
+            errors=exc.errors,
+        ) from None
+    expected = _expected_version()
+    with db.engine().begin() as conn:
+        try:
+            found, changed = tables_policy.set_policy(
+                conn,
+                site["id"],
+                policy,
+                created_by=f"api:{site['key_prefix']}",
+                expected_version=expected,
+            )
+        except tables_policy.PolicyConflict as exc:
+            if expected is not None:
+                raise Problem(
+                    412,
+                    "Precondition Failed",
+                    f"The policy changed; it is now at version {exc.current}. Read it and retry.",
+                ) from None
+            raise Problem(
+                409, "Conflict", "Another change was saved at the same moment; retry."
+            ) from None
+    return _answer(found, changed=changed)
+
+
+@bp.get("/versions")
+def list_versions():
+    site = require_site()
+    with db.engine().connect() as conn:
+        versions = tables_policy.list_versions(conn, site["id"])
+        current = tables_policy.current_version_number(conn, site["id"])
+    return jsonify({"current": current, "versions": versions})
+
+
+@bp.get("/versions/<int:version>")
+def get_version(version: int):
+    site = require_site()
+    with db.engine().connect() as conn:
+        found = tables_policy.get_version(conn, site["id"], version)
+    if found is None:
+        raise Problem(404, "Not Found", f"This site has no policy version {version}.")
+    return _answer(found)
+
+
+def _expected_version() -> int | None:
+    """The version named by If-Match, None without one; `*` means any (no check)."""
+    if not request.headers.get("If-Match"):
+        return None
+    if request.if_match.star_tag:
+        return None
+    tags = list(request.if_match.as_set())
+    if len(tags) != 1 or not tags[0].isdigit():
+        raise Problem(412, "Precondition Failed", 'If-Match must name one version ETag, e.g. "3".')
+    return int(tags[0])

@@ -1,0 +1,55 @@
+"""`POST /v1/comments/<id>/reports`: a reader reported a comment; it goes back to people."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from service import db, events, store
+from service.api import bp
+from service.auth import require_site
+from service.problems import Problem
+from service.requests_json import json_body
+from service.tables_moderation import reports
+
+MAX_REASON_CHARS = 1000
+
+
+@bp.post("/comments/<comment_id>/reports")
+def report_comment(comment_id: str):
+    site = require_site()
+    reason = json_body().get("reason")
+    if not isinstance(reason, str) or not reason.strip() or "\x00" in reason:
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            "Give the reader's reason as a non-empty string.",
+            errors=[{"field": "reason", "message": "is required and must be a non-empty string"}],
+        )
+    if len(reason) > MAX_REASON_CHARS:
+        raise Problem(
+            413, "Content Too Large", f"reason is limited to {MAX_REASON_CHARS} characters."
+        )
+    with db.engine().begin() as conn:
+        comment = store.get_comment(conn, comment_id, site_id=site["id"])
+        if comment is None:
+            raise Problem(404, "Not Found", "No such comment for this site.")
+        if comment["status"] not in ("approved", "held"):
+            raise Problem(
+                409,
+                "Conflict",
+                f"The comment is {comment['status']}; only published ones are reported.",
+            )
+        report_id = conn.execute(
+            reports.insert()
+            .values(
+                comment_id=comment_id,
+                site_id=site["id"],
+                reason=reason.strip(),
+                created_at=db.utcnow(),
+            )
+            .returning(reports.c.id)
+        ).scalar_one()
+    events.publish(db.engine(), "comment.reported", site["id"], comment_id)
+    response = jsonify({"id": report_id, "comment_id": comment_id, "status": comment["status"]})
+    response.status_code = 202
+    return response

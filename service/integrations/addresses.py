@@ -1,0 +1,45 @@
+"""Which webhook URLs we may call: http(s) only, and no private or loopback addresses (SSRF)
+unless the operator allows them (MODERATION_WEBHOOK_ALLOW_PRIVATE=1, e.g. for tests)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+
+class RefusedURL(ValueError):
+    """The URL is not one we deliver to; the message says why."""
+
+
+def check_url(url: str, allow_private: bool, resolve: bool = True) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise RefusedURL("only http and https URLs are accepted")
+    if not parts.hostname:
+        raise RefusedURL("the URL has no host")
+    try:
+        parts.port  # noqa: B018  (raises on a port out of range)
+    except ValueError:
+        raise RefusedURL("the URL's port is not valid") from None
+    if parts.username or parts.password:
+        raise RefusedURL("credentials in the URL are not accepted")
+    if allow_private or not resolve:
+        return
+    for address in _addresses(parts.hostname):
+        if not address.is_global or address.is_multicast:
+            raise RefusedURL(
+                f"{parts.hostname} resolves to {address}, a private or reserved address"
+            )
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise RefusedURL(f"{host} does not resolve") from None
+    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]

@@ -1,0 +1,41 @@
+"""The moderator web UI: login, the queue of held and reported comments, history and audit.
+
+Every page is built server-side with Jinja's autoescape; the only script is a static file, and a
+strict Content-Security-Policy forbids anything inline, so hostile comment text stays inert.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response
+
+bp = Blueprint(
+    "moderation",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/moderation/static",
+)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+@bp.after_request
+def _security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if response.mimetype == "text/html":
+        # Pages show other people's comments and a CSRF token: never from a shared cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from service.moderation import csrf, views_auth, views_history, views_queue  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -1,0 +1,172 @@
+"""Reading the queue: held (or reported) comments of the moderator's sites, with their context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from models.guidelines import GUIDELINES
+from service import db
+from service.moderation import claims, highlight
+from service.tables_moderation import reports
+from service.users import User
+
+PAGE_SIZE = 50
+# Score order and the guideline filter read the decision's JSON, so they are applied in Python
+# to this many of the oldest matching comments (a queue is rarely longer; the page says so).
+CANDIDATES = 1000
+VIEWS = ("held", "reported")
+ORDERS = ("oldest", "score")
+
+
+@dataclass(frozen=True)
+class Filters:
+    view: str = "held"
+    order: str = "oldest"
+    site: str = ""
+    article: str = ""
+    guideline: str = ""
+
+    @classmethod
+    def from_args(cls, args: Any) -> Filters:
+        view = args.get("view", "held")
+        order = args.get("order", "oldest")
+        guideline = args.get("guideline", "")
+        return cls(
+            view=view if view in VIEWS else "held",
+            order=order if order in ORDERS else "oldest",
+            site=args.get("site", "")[:40],
+            article=args.get("article", "")[:200],
+            guideline=guideline if guideline in GUIDELINES else "",
+        )
+
+
+def visible_sites(conn: sa.Connection, user: User) -> list[dict]:
+    query = sa.select(db.sites.c.id, db.sites.c.name).order_by(db.sites.c.name)
+    if not user.is_admin:
+        query = query.where(db.sites.c.id.in_(user.sites))
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def strongest_guideline(reasons: list[dict]) -> str | None:
+    """The reason to reject by default: reject-level reasons first, then the highest score."""
+    ranked = sorted(
+        (r for r in reasons if r.get("guideline") in GUIDELINES),
+        key=lambda r: (r.get("action") == "reject", r.get("score") or 0.0),
+        reverse=True,
+    )
+    return ranked[0]["guideline"] if ranked else None
+
+
+def open_reports(conn: sa.Connection, comment_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    if not comment_ids:
+        return out
+    rows = conn.execute(
+        sa.select(reports)
+        .where(reports.c.comment_id.in_(comment_ids), reports.c.resolved_decision_id.is_(None))
+        .order_by(reports.c.id)
+    )
+    for row in rows:
+        out.setdefault(row.comment_id, []).append(dict(row._mapping))
+    return out
+
+
+def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict], bool]:
+    """(items of one page, whether more match than the page shows)."""
+    sites = {s["id"]: s["name"] for s in visible_sites(conn, user)}
+    site_ids = [filters.site] if filters.site in sites else list(sites)
+    c, d = db.comments, db.decisions
+    query = (
+        sa.select(c, d.c.reasons, d.c.scores, d.c.model_version)
+        .select_from(c.outerjoin(d, c.c.decision_id == d.c.id))
+        .where(c.c.site_id.in_(site_ids))
+        .order_by(c.c.created_at, c.c.id)
+        .limit(CANDIDATES)
+    )
+    if filters.view == "reported":
+        open_ = sa.select(reports.c.comment_id).where(reports.c.resolved_decision_id.is_(None))
+        query = query.where(c.c.status == "approved", c.c.id.in_(open_))
+    else:
+        query = query.where(c.c.status == "held")
+    if filters.article:
+        query = query.where(c.c.article_id == filters.article)
+    rows = [dict(r._mapping) for r in conn.execute(query)]
+    if filters.guideline:
+        rows = [
+            r
+            for r in rows
+            if any(x.get("guideline") == filters.guideline for x in r["reasons"] or [])
+        ]
+    for row in rows:
+        row["top_score"] = max((x.get("score") or 0.0 for x in row["reasons"] or []), default=0.0)
+    if filters.order == "score":
+        rows.sort(key=lambda r: r["top_score"], reverse=True)
+    more = len(rows) > PAGE_SIZE
+    page = rows[:PAGE_SIZE]
+    return _enrich(conn, page, sites), more
+
+
+def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> list[dict]:
+    ids = [r["id"] for r in rows]
+    counts = _author_counts(conn, rows)
+    parents = _parent_texts(conn, rows)
+    held_by = claims.holders(ids)
+    reported = open_reports(conn, ids)
+    items = []
+    for row in rows:
+        reasons = row["reasons"] or []
+        items.append(
+            {
+                "id": row["id"],
+                "site_id": row["site_id"],
+                "site_name": sites.get(row["site_id"], row["site_id"]),
+                "segments": highlight.segments(row["text"], highlight.spans_of(reasons)),
+                "reasons": reasons,
+                "strongest": strongest_guideline(reasons),
+                "top_score": row["top_score"],
+                "model_version": row["model_version"],
+                "article_id": row["article_id"],
+                "article_title": row["article_title"] or row["article_id"],
+                "article_href": highlight.safe_href(row["article_url"]),
+                "article_url": row["article_url"],
+                "author_name": row["author_name"] or row["author_id"],
+                "author_counts": counts.get((row["site_id"], row["author_id"]), {}),
+                "parent_text": parents.get((row["site_id"], row["parent_id"])),
+                "created_at": db.isoformat(row["created_at"]),
+                "claimed_by": held_by.get(row["id"]),
+                "reports": reported.get(row["id"], []),
+            }
+        )
+    return items
+
+
+def _author_counts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str], dict]:
+    authors = {r["author_id"] for r in rows}
+    site_ids = {r["site_id"] for r in rows}
+    if not authors:
+        return {}
+    c = db.comments
+    query = (
+        sa.select(c.c.site_id, c.c.author_id, c.c.status, sa.func.count())
+        .where(c.c.author_id.in_(authors), c.c.site_id.in_(site_ids))
+        .group_by(c.c.site_id, c.c.author_id, c.c.status)
+    )
+    out: dict[tuple[str, str], dict] = {}
+    for site_id, author_id, status, count in conn.execute(query):
+        out.setdefault((site_id, author_id), {})[status] = count
+    return out
+
+
+def _parent_texts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str], str]:
+    """Replies name their parent by the site's own id (as the API received it)."""
+    parents = {r["parent_id"] for r in rows if r["parent_id"]}
+    if not parents:
+        return {}
+    c = db.comments
+    query = sa.select(c.c.site_id, c.c.external_id, c.c.text).where(
+        c.c.external_id.in_(parents), c.c.site_id.in_({r["site_id"] for r in rows})
+    )
+    return {(s, e): t for s, e, t in conn.execute(query)}

@@ -1,0 +1,90 @@
+"""/queue and the JSON endpoints its script calls (claim, release, decide)."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+
+from models.guidelines import GUIDELINES
+from service import db
+from service.moderation import actions, bp, claims, queue_data, sessions
+from service.problems import Problem
+from service.requests_json import json_body
+from service.store import get_comment
+
+MAX_BULK = 100
+
+
+@bp.get("/queue")
+@sessions.login_required
+def queue():
+    user = sessions.current_user()
+    filters = queue_data.Filters.from_args(request.args)
+    with db.engine().connect() as conn:
+        items, more = queue_data.queue(conn, user, filters)
+        sites = queue_data.visible_sites(conn, user)
+    return render_template(
+        "moderation/queue.html",
+        user=user,
+        items=items,
+        more=more,
+        filters=filters,
+        sites=sites,
+        guidelines=GUIDELINES,
+        page_size=queue_data.PAGE_SIZE,
+    )
+
+
+@bp.post("/queue/api/claims/<comment_id>")
+@sessions.login_required
+def claim(comment_id: str):
+    user = sessions.current_user()
+    _visible_comment(comment_id)
+    holder = claims.claim(comment_id, user.name)
+    return jsonify(
+        {"id": comment_id, "claimed": holder == user.name, "by": holder},
+    )
+
+
+@bp.delete("/queue/api/claims/<comment_id>")
+@sessions.login_required
+def release(comment_id: str):
+    user = sessions.current_user()
+    _visible_comment(comment_id)
+    claims.release(comment_id, user.name)
+    return jsonify({"id": comment_id, "released": True})
+
+
+@bp.post("/queue/api/decisions")
+@sessions.login_required
+def decide():
+    """Body {"ids": [...], "action": "approve"|"reject", "guideline"?: code}; one or many."""
+    user = sessions.current_user()
+    body = json_body()
+    ids, action, guideline = body.get("ids"), body.get("action"), body.get("guideline")
+    if action not in actions.ACTIONS:
+        raise Problem(422, "Unprocessable Content", "action must be 'approve' or 'reject'.")
+    if not isinstance(ids, list) or not ids or len(ids) > MAX_BULK:
+        raise Problem(422, "Unprocessable Content", f"ids must list 1 to {MAX_BULK} comments.")
+    if not all(isinstance(i, str) and 0 < len(i) <= 40 for i in ids):
+        raise Problem(422, "Unprocessable Content", "ids must be comment id strings.")
+    if guideline is not None and guideline not in GUIDELINES:
+        raise Problem(422, "Unprocessable Content", "guideline is not a known guideline code.")
+    decided, refused = [], []
+    for comment_id in dict.fromkeys(ids):
+        try:
+            decided.append(actions.decide(db.engine(), user, comment_id, action, guideline))
+        except actions.Refusal as refusal:
+            refused.append({"id": comment_id, "status": refusal.status, "why": refusal.message})
+    if not decided and len(refused) == 1:  # a single refused decision answers with its status
+        only = refused[0]
+        raise Problem(only["status"], "Not decided", only["why"])
+    return jsonify({"decided": decided, "refused": refused})
+
+
+def _visible_comment(comment_id: str) -> dict:
+    user = sessions.current_user()
+    with db.engine().connect() as conn:
+        comment = get_comment(conn, comment_id)
+    if comment is None or not user.may_see(comment["site_id"]):
+        raise Problem(404, "Not Found", "No such comment in your sites.")
+    return comment

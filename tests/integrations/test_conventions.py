@@ -1,0 +1,156 @@
+"""API conventions: Idempotency-Key, rate limits, /readyz, /metrics; all state shared in Redis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from rq import Worker
+
+from service import create_app
+from tests.conftest import _build_app, _teardown, make_site, work_queue
+
+COMMENT = {"id": "c1", "text": "Nice article", "article": {"id": "a1"}, "author": {"id": "u1"}}
+
+
+def auth(key: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}", **extra}
+
+
+def second_process_app(app: Flask, **overrides: object) -> Flask:
+    """Another app on the same stores, as a second web process would have."""
+    return create_app(
+        {
+            **overrides,
+            "TESTING": True,
+            "INSTANCE_PATH": app.instance_path,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "REDIS_URL": app.config["REDIS_URL"],
+            "MODEL_DIR": app.config["MODEL_DIR"],
+            "SECRET_KEY": "test-secret",
+        }
+    )
+
+
+def test_same_idempotency_key_replays_the_first_response(server_app: Flask) -> None:
+    client = server_app.test_client()
+    _, key = make_site(server_app)
+    first = client.post(
+        "/v1/comments", json=COMMENT, headers=auth(key, **{"Idempotency-Key": "k1"})
+    )
+    assert first.status_code == 202
+    # Replayed by another web process, from Redis.
+    other = second_process_app(server_app).test_client()
+    again = other.post("/v1/comments", json=COMMENT, headers=auth(key, **{"Idempotency-Key": "k1"}))
+    assert again.status_code == 202
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == first.headers["Location"]
+
+
+def test_same_idempotency_key_with_another_body_is_refused(client) -> None:
+    _, key = make_site(client.application)
+    headers = auth(key, **{"Idempotency-Key": "k2"})
+    assert client.post("/v1/comments", json=COMMENT, headers=headers).status_code == 202
+    changed = client.post("/v1/comments", json={**COMMENT, "text": "other"}, headers=headers)
+    assert changed.status_code == 422
+    assert changed.mimetype == "application/problem+json"
+    assert "different request" in changed.get_json()["detail"]
+
+
+def test_idempotency_keys_belong_to_one_site(client) -> None:
+    _, key = make_site(client.application)
+    _, other_key = make_site(client.application, "Other")
+    headers = {"Idempotency-Key": "shared"}
+    first = client.post("/v1/comments", json=COMMENT, headers=auth(key, **headers))
+    second = client.post("/v1/comments", json=COMMENT, headers=auth(other_key, **headers))
+    assert second.status_code == 202
+    assert "Idempotent-Replayed" not in second.headers
+    assert second.get_json()["id"] != first.get_json()["id"]
+
+
+def test_rate_limit_per_key_answers_429_with_retry_after(tmp_path: Path, model_dir) -> None:
+    app = _build_app(tmp_path, model_dir, RATE_LIMIT_PER_MINUTE=3)
+    try:
+        client = app.test_client()
+        _, key = make_site(app)
+        _, other_key = make_site(app, "Other")
+        statuses = [client.get("/v1/site", headers=auth(key)).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = client.get("/v1/site", headers=auth(key))
+        assert 1 <= int(limited.headers["Retry-After"]) <= 60
+        assert limited.mimetype == "application/problem+json"
+        # The count is shared by every web process, and each key has its own.
+        assert (
+            second_process_app(app, RATE_LIMIT_PER_MINUTE=3)
+            .test_client()
+            .get("/v1/site", headers=auth(key))
+            .status_code
+            == 429
+        )
+        assert client.get("/v1/site", headers=auth(other_key)).status_code == 200
+        perspective = client.post(
+            f"/v1alpha1/comments:analyze?key={key}", json={"comment": {"text": "x"}}
+        )
+        assert perspective.status_code == 429
+        assert perspective.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
+    finally:
+        _teardown(app)
+
+
+def test_readyz_needs_a_live_worker(client) -> None:
+    app = client.application
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    checks = response.get_json()["checks"]
+    assert checks["redis"]["ok"] and checks["database"]["ok"] and checks["model"]["ok"]
+    assert checks["worker"] == {"ok": False, "live": 0}
+    # A real RQ worker registering itself, as `python -m workers` does on start.
+    worker = Worker([app.extensions["queue"]], connection=app.extensions["redis"])
+    worker.register_birth()
+    worker.heartbeat()
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 200
+        assert response.get_json()["checks"]["worker"] == {"ok": True, "live": 1}
+    finally:
+        worker.register_death()
+
+
+def test_readyz_without_an_active_model_is_not_ready(client) -> None:
+    app = client.application
+    with app.extensions["db_engine"].begin() as conn:
+        from service import db
+
+        conn.execute(db.app_state.delete())
+    body = client.get("/readyz").get_json()
+    assert body["checks"]["model"] == {"ok": False, "active": None}
+
+
+def test_metrics_count_across_processes(client) -> None:
+    app = client.application
+    _, key = make_site(app)
+    client.post("/v1/comments", json=COMMENT, headers=auth(key))
+    client.get("/v1/comments/nope", headers=auth(key))
+    work_queue(app)
+    # Scraped from another web process: the counts live in Redis, not in this one.
+    text = second_process_app(app).test_client().get("/metrics").get_data(as_text=True)
+    assert (
+        'moderation_http_requests_total{endpoint="/v1/comments",method="POST",status="202"} 1.0'
+        in text
+    )
+    assert 'endpoint="/v1/comments/<comment_id>",method="GET",status="404"} 1.0' in text
+    assert 'moderation_http_request_duration_seconds_count{endpoint="/v1/comments"} 1.0' in text
+    assert 'moderation_scoring_duration_seconds_count{kind="queued"} 1.0' in text
+    assert 'moderation_decisions_total{action="approve",guideline="none"} 1.0' in text
+    assert 'moderation_queue_depth{queue="moderation"} 0.0' in text
+    version = app.config["MODEL_DIR"] and _active(app)
+    assert f'moderation_active_model_info{{version="{version}"}} 1.0' in text
+
+
+def _active(app: Flask) -> str:
+    from service import model_state
+
+    with app.extensions["db_engine"].connect() as conn:
+        return model_state.active_version(conn)

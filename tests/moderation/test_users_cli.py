@@ -1,0 +1,36 @@
+"""`flask users create` and `flask users list`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service import db, users
+from tests.conftest import make_site
+
+
+def test_create_prints_a_password_that_logs_in(app: Flask, runner) -> None:
+    site_id, _ = make_site(app)
+    result = runner.invoke(
+        args=["users", "create", "dana", "--role", "moderator", "--site", site_id]
+    )
+    assert result.exit_code == 0, result.output
+    password = result.output.strip().splitlines()[-1]
+    with app.app_context(), db.engine().connect() as conn:
+        user = users.authenticate(conn, "dana", password)
+        assert user is not None and user.sites == (site_id,)
+        stored = conn.execute(db.metadata.tables["users"].select()).first()
+    assert password not in stored.password_hash and stored.password_hash.startswith("scrypt:")
+    listed = runner.invoke(args=["users", "list"])
+    assert f"dana\tmoderator\t{site_id}" in listed.output
+    assert password not in listed.output
+
+
+def test_create_refuses_unknown_sites_duplicates_and_siteless_moderators(app, runner) -> None:
+    site_id, _ = make_site(app)
+    assert runner.invoke(args=["users", "create", "x", "--site", "nope"]).exit_code != 0
+    assert runner.invoke(args=["users", "create", "x"]).exit_code != 0
+    assert runner.invoke(args=["users", "create", "x", "--site", site_id]).exit_code == 0
+    again = runner.invoke(args=["users", "create", "x", "--site", site_id])
+    assert again.exit_code != 0 and "exists" in again.output
+    admin = runner.invoke(args=["users", "create", "boss", "--role", "admin"])
+    assert admin.exit_code == 0

@@ -1,0 +1,110 @@
+"""Ops tests get a registry of their own (a copy of the session model plus small versions)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from service import db, store
+from tests.conftest import DATA_DIR
+
+GATE_LIMIT = "200"  # rows per test set for gate figures: seconds, and still far apart
+
+
+@pytest.fixture(scope="session")
+def model_dir(model_dir: tuple[Path, str], tmp_path_factory) -> tuple[Path, str]:
+    """The session model, copied so the versions these tests add do not reach other tests."""
+    root, version = model_dir
+    copy = tmp_path_factory.mktemp("ops-models")
+    shutil.copytree(root / version, copy / version)
+    return copy, version
+
+
+@pytest.fixture(scope="session")
+def tiny_version(model_dir: tuple[Path, str]) -> str:
+    """A deliberately worse version: trained on 30 rows per source."""
+    from models.registry import Registry
+    from models.training import train
+
+    return Registry(model_dir[0]).save(train(DATA_DIR, max_rows_per_source=30, seed=0))
+
+
+def add_comment(app: Flask, site_id: str, text: str, external_id: str) -> str:
+    fields = {
+        "external_id": external_id,
+        "text": text,
+        "article_id": "a1",
+        "author_id": "u1",
+    }
+    with app.extensions["db_engine"].begin() as conn:
+        row, _ = store.insert_comment(conn, site_id, fields)
+    return row["id"]
+
+
+def moderate(
+    app: Flask,
+    site_id: str,
+    decisions: list[tuple[str, str, str | None]],
+    moderator: str = "mod@example.org",
+) -> list[str]:
+    """Store comments with a moderator's (text, action, guideline) on each; their ids.
+
+    Moderator decisions are what the moderator UI (issue 5) stores through
+    store.record_moderator_decision; until its endpoints land, tests make them here.
+    """
+    ids = []
+    for text, action, guideline in decisions:
+        comment_id = add_comment(app, site_id, text, f"mod-{uuid.uuid4().hex}")
+        with app.extensions["db_engine"].begin() as conn:
+            store.record_moderator_decision(
+                conn, comment_id, action=action, moderator=moderator, guideline=guideline
+            )
+        ids.append(comment_id)
+    return ids
+
+
+def decisions_of(app: Flask, comment_id: str, kind: str) -> list[dict]:
+    import sqlalchemy as sa
+
+    with app.extensions["db_engine"].connect() as conn:
+        rows = conn.execute(
+            sa.select(db.decisions)
+            .where(db.decisions.c.comment_id == comment_id, db.decisions.c.kind == kind)
+            .order_by(db.decisions.c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+TEXTS = (
+    "You are an idiot and nobody wants you here",
+    "Thanks for the careful reporting on the budget",
+    "I disagree with the council, the bridge is too expensive",
+    "shut up you pathetic moron",
+    "Great photos of the festival this year",
+    "This mayor is a liar and a disgrace",
+    "Buy cheap watches at my site, best prices",
+    "The bus timetable changes make no sense to me",
+)
+
+
+def post_comments(app: Flask, key: str, count: int, prefix: str) -> list[str]:
+    """Post COUNT comments through the API (each is queued); their ids."""
+    client = app.test_client()
+    ids = []
+    for i in range(count):
+        body = {
+            "id": f"{prefix}-{i}",
+            "text": f"{TEXTS[i % len(TEXTS)]} ({prefix} {i})",
+            "article": {"id": "a1"},
+            "author": {"id": f"u{i}"},
+        }
+        response = client.post(
+            "/v1/comments", json=body, headers={"Authorization": f"Bearer {key}"}
+        )
+        assert response.status_code == 202, response.json
+        ids.append(response.json["id"])
+    return ids

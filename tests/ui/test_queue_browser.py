@@ -1,0 +1,156 @@
+"""The moderator queue in Chromium: login, keyboard, reasons, bulk, claims, hostile text, logout."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from service import db
+from tests.moderation.conftest import held_comment
+from tests.ui.conftest import log_in, sync_api
+
+expect = sync_api.expect
+
+
+def _status(app: Flask, comment_id: str) -> tuple[str, list]:
+    with app.app_context(), db.engine().connect() as conn:
+        row = conn.execute(
+            sa.select(db.comments.c.status, db.decisions.c.reasons)
+            .select_from(
+                db.comments.join(db.decisions, db.comments.c.decision_id == db.decisions.c.id)
+            )
+            .where(db.comments.c.id == comment_id)
+        ).one()
+    return row.status, row.reasons
+
+
+def test_login_and_logout(app: Flask, live, new_page) -> None:
+    page = new_page()
+    page.goto(live["url"] + "/queue")
+    page.wait_for_url("**/login")
+    log_in(page, live, "alice")
+    expect(page.locator(".who")).to_have_text("alice (moderator)")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    page.goto(live["url"] + "/queue")
+    page.wait_for_url("**/login")
+
+
+def test_approve_with_the_keyboard(app: Flask, live, new_page, tmp_path: Path) -> None:
+    held_comment(
+        app, live["site"], "Rates should fall.", action="approve", external_id="p1", reasons=[]
+    )
+    first = held_comment(app, live["site"], "No they should not, you idiot.", parent_id="p1")
+    second = held_comment(
+        app,
+        live["site"],
+        "Buy cheap watches at http://spam.example now!!!",
+        author_id="u2",
+        author_name="Deals4U",
+        reasons=[
+            {"guideline": "spam", "score": 0.93, "action": "hold",
+             "evidence": [{"start": 0, "end": 17}]},
+            {"guideline": "links", "score": None, "rule": "links", "action": "hold",
+             "detail": "links to spam.example", "evidence": [{"start": 21, "end": 40}]},
+        ],
+    )  # fmt: skip
+    page = new_page()
+    log_in(page, live, "alice")
+    expect(page.locator(f"#c-{first}")).to_have_class("comment current")
+    page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
+    _keep_screenshot(tmp_path / "queue.png")
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    page.keyboard.press("j")
+    expect(page.locator(f"#c-{second}")).to_have_class("comment current")
+    page.keyboard.press("k")
+    expect(page.locator(f"#c-{first}")).to_have_class("comment current")
+    page.keyboard.press("a")
+    expect(page.locator(f"#c-{first}")).to_have_count(0)
+    expect(page.locator(f"#c-{second}")).to_have_class("comment current")  # the next one opens
+    assert _status(app, first)[0] == "approved"
+    page.keyboard.press("s")
+    expect(page.locator(f"#c-{second}")).to_have_count(0)
+    assert _status(app, second)[0] == "held"  # skipped, still waiting for someone
+
+
+def test_reject_with_a_chosen_reason(app: Flask, live, new_page) -> None:
+    comment = held_comment(app, live["site"], "Reject me, idiot")
+    page = new_page()
+    log_in(page, live, "alice")
+    item = page.locator(f"#c-{comment}")
+    expect(item.locator("select.reason")).to_have_value("abuse")  # the strongest reason
+    item.locator("select.reason").select_option("spam")
+    item.locator("button.reject").click()
+    expect(item).to_have_count(0)
+    status, reasons = _status(app, comment)
+    assert status == "rejected" and reasons[0]["guideline"] == "spam"
+
+
+def test_bulk_approve(app: Flask, live, new_page) -> None:
+    ids = [held_comment(app, live["site"], f"Bulk comment {i}") for i in range(3)]
+    keep = held_comment(app, live["site"], "Not selected")
+    page = new_page()
+    log_in(page, live, "alice")
+    for comment_id in ids:
+        page.locator(f"#c-{comment_id} input.pick").check()
+    page.click("#bulk-approve")
+    expect(page.locator("#status")).to_have_text("3 approved")
+    expect(page.locator("li.comment")).to_have_count(1)
+    assert [_status(app, c)[0] for c in ids] == ["approved"] * 3
+    assert _status(app, keep)[0] == "held"
+
+
+def test_two_moderators_claiming_the_same_comment(app: Flask, live, new_page) -> None:
+    comment = held_comment(app, live["site"], "Wanted by two")
+    alice, carol = new_page(), new_page()
+    log_in(alice, live, "alice")  # opening the first comment claims it
+    expect(alice.locator(f"#c-{comment}")).to_have_class("comment current")
+    log_in(carol, live, "carol")
+    expect(carol.locator(f"#c-{comment} .claim")).to_have_text("alice has it")
+    carol.keyboard.press("a")
+    expect(carol.locator("#status")).to_contain_text("claimed by alice")
+    assert _status(app, comment)[0] == "held"
+    alice.keyboard.press("a")
+    expect(alice.locator(f"#c-{comment}")).to_have_count(0)
+    assert _status(app, comment)[0] == "approved"
+
+
+def test_hostile_comment_is_inert(app: Flask, live, new_page) -> None:
+    hostile = (
+        '<script>window.pwned=1;alert(1)</script><img src=x onerror="window.pwned=2;alert(2)">'
+        '<a href="javascript:alert(3)" id="evil">click</a> idiot'
+    )
+    comment = held_comment(
+        app,
+        live["site"],
+        hostile,
+        author_name='<svg onload="alert(4)">',
+        article_title="<script>alert(5)</script>",
+        article_url="javascript:alert(6)",
+    )
+    page = new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, live, "alice")
+    item = page.locator(f"#c-{comment}")
+    expect(item.locator(".text")).to_contain_text("<script>window.pwned=1")
+    expect(item.locator(".author b")).to_have_text('<svg onload="alert(4)">')
+    assert item.locator("img, svg, script, #evil").count() == 0
+    assert item.locator(".article a").count() == 0  # a javascript: URL is never a link
+    item.locator(".text").click()
+    page.keyboard.press("j")
+    assert page.evaluate("window.pwned") is None
+    assert dialogs == []
+
+
+def _keep_screenshot(path: Path) -> None:
+    """The README's picture comes from a test run; refresh it when asked to."""
+    import os
+
+    target = os.environ.get("MODERATION_SCREENSHOT_TO")
+    if target:
+        shutil.copyfile(path, target)

@@ -1,0 +1,106 @@
+"""What the author rules need to know, gathered only for the rules a site's policy switches on.
+
+- Repeats: Redis is the short-term memory. Per site and text fingerprint, a sorted set holds
+  "<comment id>:<author id>" scored by the comment's time; its TTL is the policy's window, so it
+  cleans itself up. Every worker process shares it. The member names the comment, so a job that
+  runs twice does not count its own comment twice.
+- New commenter and author history: one indexed query on the author's latest comments on the site
+  (their statuses carry a moderator's later decision over the machine's).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import redis
+import sqlalchemy as sa
+
+from models.policy import Policy
+from models.rules import AuthorContext, fingerprint
+from service import db
+
+# A spam wave can post one text thousands of times; counting needs only the latest few hundred.
+MAX_REMEMBERED = 500
+_NO_WORDS = fingerprint("")  # emoji or "!!!" alone: too common to call a repeat
+_ACTION_BY_STATUS = {"approved": "approve", "held": "hold", "rejected": "reject"}
+
+
+def repeats_key(site_id: str, print_: str) -> str:
+    return f"moderation:repeats:{site_id}:{print_}"
+
+
+def _timestamp(value: datetime) -> float:
+    if value.tzinfo is None:  # SQLite hands back naive datetimes, stored as UTC
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tuple[int, int]:
+    """(earlier copies by this author, other authors who posted a copy) within the window."""
+    print_ = fingerprint(comment["text"])
+    if print_ == _NO_WORDS:
+        return 0, 0
+    key = repeats_key(comment["site_id"], print_)
+    at = _timestamp(comment["created_at"])
+    member = f"{comment['id']}:{comment['author_id']}"
+    pipe = conn.pipeline(transaction=True)
+    pipe.zadd(key, {member: at}, nx=True)
+    pipe.zremrangebyscore(key, "-inf", f"({at - window_seconds}")
+    pipe.zremrangebyrank(key, 0, -MAX_REMEMBERED - 1)
+    pipe.zrangebyscore(key, at - window_seconds, at)
+    pipe.expire(key, window_seconds + 60)
+    earlier = pipe.execute()[3]
+    same = 0
+    others: set[str] = set()
+    for raw in earlier:
+        comment_id, _, author = (raw.decode() if isinstance(raw, bytes) else raw).partition(":")
+        if comment_id == comment["id"]:
+            continue
+        if author == comment["author_id"]:
+            same += 1
+        else:
+            others.add(author)
+    return same, len(others)
+
+
+def history(conn: sa.Connection, comment: dict, limit: int) -> list[str]:
+    """Statuses of the author's latest `limit` earlier comments on the site, newest first."""
+    c = db.comments.c
+    rows = conn.execute(
+        sa.select(c.status)
+        .where(
+            c.site_id == comment["site_id"],
+            c.author_id == comment["author_id"],
+            c.created_at <= comment["created_at"],
+            c.id != comment["id"],
+        )
+        .order_by(c.created_at.desc())
+        .limit(limit)
+    )
+    return [r.status for r in rows]
+
+
+def author_context(
+    engine: sa.Engine, conn: redis.Redis, comment: dict, policy: Policy
+) -> AuthorContext:
+    same = cross = 0
+    if policy.repeats.action != "allow":
+        same, cross = count_repeats(conn, comment, policy.repeats.window_seconds)
+    limit = max(
+        policy.new_commenter.first_n if policy.new_commenter.enabled else 0,
+        policy.author_history.window if policy.author_history.enabled else 0,
+    )
+    statuses: list[str] = []
+    if limit:
+        with engine.connect() as db_conn:
+            statuses = history(db_conn, comment, limit)
+    # Pending comments count as earlier comments for the new-commenter rule, not as decisions.
+    prior = Counter(_ACTION_BY_STATUS.get(s, "pending") for s in statuses)
+    recent = tuple(_ACTION_BY_STATUS[s] for s in statuses if s in _ACTION_BY_STATUS)
+    return AuthorContext(
+        prior_decisions=dict(prior),
+        recent_actions=recent,
+        same_author_repeats=same,
+        cross_author_repeats=cross,
+    )

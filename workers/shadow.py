@@ -1,0 +1,58 @@
+"""The shadow version in a worker: loaded when ops name one, used beside the active model."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from models.classifier import Classifier
+from models.registry import ModelLoadError, Registry
+from service import model_state
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ShadowModel:
+    """Like ModelCache, for the optional shadow version; re-read every refresh_seconds."""
+
+    registry: Registry
+    engine: Engine
+    refresh_seconds: float
+    _version: str | None = None
+    _classifier: Classifier | None = None
+    _checked_at: float = float("-inf")
+    _failed: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self) -> tuple[str, Classifier] | None:
+        now = time.monotonic()
+        if now - self._checked_at >= self.refresh_seconds:
+            with self._lock:
+                self._refresh(now)
+        if self._version is None or self._classifier is None:
+            return None
+        return self._version, self._classifier
+
+    def _refresh(self, now: float) -> None:
+        with self.engine.connect() as conn:
+            wanted = model_state.shadow_version(conn)
+        self._checked_at = now
+        if wanted == self._version or wanted == self._failed:
+            return
+        if wanted is None:
+            self._version = self._classifier = None
+            return
+        try:
+            classifier = self.registry.load(wanted)
+        except ModelLoadError as exc:
+            # A shadow that cannot load must never stop the live decisions: log once, go on.
+            log.error("shadow model %s not loaded: %s", wanted, exc)
+            self._failed, self._version, self._classifier = wanted, None, None
+            return
+        log.info("shadow model %s loaded", wanted)
+        self._version, self._classifier = wanted, classifier

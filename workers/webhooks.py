@@ -1,0 +1,119 @@
+"""RQ job: send one webhook delivery, log the attempt, and schedule the next one on failure."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from service import db
+from service.integrations import addresses, signing, webhooks
+from service.tables_integrations import webhook_attempts, webhook_deliveries
+from workers import runtime
+
+log = logging.getLogger(__name__)
+
+# Worth another try: the receiver may be back later. Other 4xx mean the receiver refuses it.
+RETRY_STATUSES = {408, 425, 429}
+
+
+def deliver(delivery_id: str) -> str | None:
+    """One attempt at a delivery; returns its status after the attempt (None if it is gone)."""
+    rt = runtime.current()
+    config = rt.config
+    with rt.engine.connect() as conn:
+        delivery = webhooks.get_delivery(conn, delivery_id)
+        endpoint = webhooks.get_endpoint(conn, delivery["endpoint_id"]) if delivery else None
+    if delivery is None or endpoint is None:
+        return None
+    if delivery["status"] != "pending":  # a duplicate job after success or giving up
+        return delivery["status"]
+
+    started = time.monotonic()
+    status_code, error, retryable = None, None, False
+    try:
+        addresses.check_url(endpoint["url"], bool(config.get("WEBHOOK_ALLOW_PRIVATE")))
+        body = delivery["payload"].encode("utf-8")
+        headers = signing.headers(
+            webhooks.active_secrets(endpoint), delivery_id, int(time.time()), body
+        )
+        status_code = _post(
+            endpoint["url"], body, headers, float(config["WEBHOOK_TIMEOUT_SECONDS"])
+        )
+        retryable = status_code >= 500 or status_code in RETRY_STATUSES
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}"
+    except addresses.RefusedURL as exc:
+        error = f"refused: {exc}"
+    except (OSError, http.client.HTTPException) as exc:  # timeouts, refused connections, TLS
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        retryable = True
+    duration_ms = int((time.monotonic() - started) * 1000)
+    return _record(rt, delivery, status_code, error, retryable, duration_ms)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST without following redirects (a redirect could lead to a private address)."""
+    parts = urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    conn = connection_class(parts.hostname, parts.port, timeout=timeout)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        conn.request("POST", path, body=body, headers={**headers, "User-Agent": "moderation"})
+        response = conn.getresponse()
+        response.read(64 * 1024)  # the receiver's answer is not used; read a little and drop it
+        return response.status
+    finally:
+        conn.close()
+
+
+def _record(
+    rt: runtime.Runtime,
+    delivery: dict,
+    status_code: int | None,
+    error: str | None,
+    retryable: bool,
+    duration_ms: int,
+) -> str:
+    intervals = list(rt.config["WEBHOOK_RETRY_INTERVALS"])
+    attempts = delivery["attempts"] + 1
+    now = db.utcnow()
+    delay = None
+    if error is None:
+        status = "succeeded"
+    elif retryable and attempts <= len(intervals):
+        status, delay = "pending", float(intervals[attempts - 1])
+    else:
+        status = "failed"
+    with rt.engine.begin() as conn:
+        conn.execute(
+            webhook_attempts.insert().values(
+                delivery_id=delivery["id"],
+                attempted_at=now,
+                status_code=status_code,
+                error=error,
+                duration_ms=duration_ms,
+            )
+        )
+        conn.execute(
+            webhook_deliveries.update()
+            .where(webhook_deliveries.c.id == delivery["id"])
+            .values(
+                status=status,
+                attempts=attempts,
+                next_attempt_at=now + timedelta(seconds=delay) if delay is not None else None,
+                updated_at=now,
+            )
+        )
+    if delay is not None:
+        log.info("webhook %s failed (%s); retry in %ss", delivery["id"], error, delay)
+        webhooks.enqueue_delivery(
+            rt.redis, rt.config["WEBHOOK_QUEUE_NAME"], delivery["id"], delay=delay
+        )
+    return status
