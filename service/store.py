@@ -181,9 +181,10 @@ def pending_comments(conn: sa.Connection, comment_ids: list[str]) -> list[dict]:
     # The site's current policy version comes with each row (no query per comment).
     version = tables_policy.current_version_query(db.comments.c.site_id).label("policy_version")
     rows = conn.execute(
-        sa.select(db.comments, version).where(
-            db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending"
-        )
+        sa.select(db.comments, version)
+        .where(db.comments.c.id.in_(comment_ids), db.comments.c.status == "pending")
+        # Oldest first: an author's earlier comments are decided before their later ones.
+        .order_by(db.comments.c.created_at, db.comments.c.id)
     )
     return [dict(row._mapping) for row in rows]
 

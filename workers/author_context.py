@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import redis
@@ -64,11 +65,18 @@ def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tupl
     return same, len(others)
 
 
-def history(conn: sa.Connection, comment: dict, limit: int) -> list[str]:
-    """Statuses of the author's latest `limit` earlier comments on the site, newest first."""
+def history(
+    conn: sa.Connection, comment: dict, limit: int, decided: Mapping[str, str] | None = None
+) -> list[str]:
+    """Statuses of the author's latest `limit` earlier comments on the site, newest first.
+
+    `decided` overlays statuses not yet committed: the batch path decides a batch in one
+    transaction, so an earlier comment of the same batch still reads as pending.
+    """
     c = db.comments.c
+    decided = decided or {}
     rows = conn.execute(
-        sa.select(c.status)
+        sa.select(c.id, c.status)
         .where(
             c.site_id == comment["site_id"],
             c.author_id == comment["author_id"],
@@ -78,11 +86,15 @@ def history(conn: sa.Connection, comment: dict, limit: int) -> list[str]:
         .order_by(c.created_at.desc())
         .limit(limit)
     )
-    return [r.status for r in rows]
+    return [decided.get(r.id, r.status) for r in rows]
 
 
 def author_context(
-    engine: sa.Engine, conn: redis.Redis, comment: dict, policy: Policy
+    engine: sa.Engine,
+    conn: redis.Redis,
+    comment: dict,
+    policy: Policy,
+    decided: Mapping[str, str] | None = None,
 ) -> AuthorContext:
     same = cross = 0
     if policy.repeats.action != "allow":
@@ -94,7 +106,7 @@ def author_context(
     statuses: list[str] = []
     if limit:
         with engine.connect() as db_conn:
-            statuses = history(db_conn, comment, limit)
+            statuses = history(db_conn, comment, limit, decided)
     # Pending comments count as earlier comments for the new-commenter rule, not as decisions.
     prior = Counter(_ACTION_BY_STATUS.get(s, "pending") for s in statuses)
     recent = tuple(_ACTION_BY_STATUS[s] for s in statuses if s in _ACTION_BY_STATUS)

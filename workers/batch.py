@@ -59,10 +59,13 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         all_scores = classifier.score([comment["text"] for comment in comments])
         rt.models_seconds += time.perf_counter() - scoring_started
         with rt.engine.begin() as conn:
+            decided: dict[str, str] = {}  # statuses this batch gave, for author history
             outcomes = [
                 {"comment_id": comment["id"], **vars(outcome)}
                 for comment, scores in zip(comments, all_scores, strict=True)
-                for outcome in [jobs.decide_one(rt, conn, comment, classifier, scores=scores)]
+                for outcome in [
+                    jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
+                ]
             ]
             stored = store.record_machine_decisions(conn, version, outcomes)
         decided = [(comment, stored.get(comment["id"])) for comment in comments]

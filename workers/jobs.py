@@ -77,6 +77,7 @@ def decide_one(
     comment: dict[str, Any],
     classifier: Classifier,
     scores: dict[str, float] | None = None,
+    decided: dict[str, str] | None = None,
 ) -> pipeline.Outcome:
     """The per-comment step: scores, rules and policy for one comment; stores nothing.
 
@@ -88,7 +89,7 @@ def decide_one(
     policy, policy_version = site_policy.policy_for(
         conn, comment["site_id"], int(comment.get("policy_version") or 0)
     )
-    author = author_context.author_context(rt.engine, rt.redis, comment, policy)
+    author = author_context.author_context(rt.engine, rt.redis, comment, policy, decided)
     # Only the models' own work counts as scoring; the lookups above are the worker's overhead.
     started = time.perf_counter()
     outcome = pipeline.decide_comment(
@@ -96,6 +97,8 @@ def decide_one(
     )
     rt.models_seconds += time.perf_counter() - started
     comment[CONTEXT_KEY] = (policy, policy_version, author)
+    if decided is not None:  # later comments of the same batch see this one as decided
+        decided[comment["id"]] = store.STATUS_BY_ACTION[outcome.action]
     return outcome
 
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
 
 from scripts import procs
-from service import broker, db
+from service import broker, db, store
 from tests.conftest import worker_env
 from tests.workers.test_batch import machine_decisions, post_many
 
@@ -68,7 +67,7 @@ def test_gunicorn_sigterm_lets_the_request_in_hand_finish(app: Flask, tmp_path: 
     from tests.conftest import make_site
     from tests.service.test_comments_api import comment_body
 
-    _, key = make_site(app)
+    site_id, key = make_site(app)
     port = procs.free_port()
     web = procs.start_gunicorn(worker_env(app), port, workers=1)
     result: dict = {}
@@ -85,10 +84,16 @@ def test_gunicorn_sigterm_lets_the_request_in_hand_finish(app: Flask, tmp_path: 
         with urllib.request.urlopen(request, timeout=30) as response:
             result["status"] = response.status
 
-    # No worker runs, so the request waits the full 1.5 s for a decision: SIGTERM lands mid-way.
+    # No worker runs, so the request waits the full 1.5 s for a decision.
     client = threading.Thread(target=slow_post)
     client.start()
-    time.sleep(0.5)
+
+    def stored() -> bool:
+        with app.extensions["db_engine"].connect() as conn:
+            return store.find_by_external_id(conn, site_id, "slow") is not None
+
+    # Stored means the request is in hand (now waiting for its decision): SIGTERM lands mid-way.
+    procs.wait_until(stored, 60, "the slow comment to be stored")
     web.send_signal(signal.SIGTERM)
     client.join(timeout=30)
     assert web.wait(timeout=30) == 0
