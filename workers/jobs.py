@@ -91,11 +91,12 @@ def decide_one(
     )
     author = author_context.author_context(rt.engine, rt.redis, comment, policy, decided)
     # Only the models' own work counts as scoring; the lookups above are the worker's overhead.
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     outcome = pipeline.decide_comment(
         classifier, comment["text"], policy, policy_version, author=author, scores=scores
     )
     rt.models_seconds += time.perf_counter() - started
+    rt.models_cpu_seconds += time.process_time() - cpu_started
     comment[CONTEXT_KEY] = (policy, policy_version, author)
     if decided is not None:  # later comments of the same batch see this one as decided
         decided[comment["id"]] = store.STATUS_BY_ACTION[outcome.action]
