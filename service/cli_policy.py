@@ -79,30 +79,31 @@ def set_policy(site: str, path: str) -> None:
     click.echo(f"version {found.version}" + ("" if changed else " (unchanged)"))
 
 
-def _site_items(conn: sa.Connection, site_id: str) -> list[tuple[str, dict | None, Any]]:
-    """(text, machine scores, moderator label) of the site's comments a moderator decided."""
+def _site_items(conn: sa.Connection, site_id: str) -> list[tuple[str, None, Any]]:
+    """(text, None, moderator label) of the site's comments a moderator decided.
+
+    No stored scores: they may come from an older model, and the thresholds being chosen will
+    apply to the active one, so the caller scores every text again.
+    """
     d, c = db.decisions.c, db.comments.c
     rows = conn.execute(
-        sa.select(c.id, c.text, d.kind, d.action, d.scores, d.reasons)
+        sa.select(c.id, c.text, d.action, d.reasons)
         .join_from(db.decisions, db.comments, d.comment_id == c.id)
-        .where(c.site_id == site_id, d.kind.in_(("machine", "moderator")))
+        .where(c.site_id == site_id, d.kind == "moderator")
         .order_by(d.created_at, d.id)
     )
     texts: dict[str, str] = {}
-    scores: dict[str, dict] = {}
     labels: dict[str, Any] = {}
-    for row in rows:  # oldest first: the latest decision of each kind wins
+    for row in rows:  # oldest first: a moderator's latest decision wins
         texts[row.id] = row.text
-        if row.kind == "machine":
-            scores[row.id] = row.scores or {}
-        elif row.action == "approve":
+        if row.action == "approve":
             labels[row.id] = "ok"
         elif row.action == "reject":
             codes = {r.get("guideline") for r in row.reasons or [] if isinstance(r, dict)}
             labels[row.id] = frozenset(codes - {None}) or "violation"
         else:
             labels.pop(row.id, None)  # a moderator's "hold" is no label
-    return [(texts[i], scores.get(i), label) for i, label in labels.items()]
+    return [(texts[i], None, label) for i, label in labels.items()]
 
 
 @click.command("simulate")

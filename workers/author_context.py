@@ -38,7 +38,13 @@ def _timestamp(value: datetime) -> float:
 
 
 def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tuple[int, int]:
-    """(earlier copies by this author, other authors who posted a copy) within the window."""
+    """(other copies by this author, other authors who posted a copy) within the window.
+
+    Copies posted after this one count too when they were decided first: parallel workers (and a
+    batch) do not decide in posting order, and counting only earlier ones would let both of two
+    copies through when the later one is decided first. The count only grows, so the copy
+    decided last always sees every other one.
+    """
     print_ = fingerprint(comment["text"])
     if print_ == _NO_WORDS:
         return 0, 0
@@ -49,12 +55,12 @@ def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tupl
     pipe.zadd(key, {member: at}, nx=True)
     pipe.zremrangebyscore(key, "-inf", f"({at - window_seconds}")
     pipe.zremrangebyrank(key, 0, -MAX_REMEMBERED - 1)
-    pipe.zrangebyscore(key, at - window_seconds, at)
+    pipe.zrangebyscore(key, at - window_seconds, at + window_seconds)
     pipe.expire(key, window_seconds + 60)
-    earlier = pipe.execute()[3]
+    copies = pipe.execute()[3]
     same = 0
     others: set[str] = set()
-    for raw in earlier:
+    for raw in copies:
         comment_id, _, author = (raw.decode() if isinstance(raw, bytes) else raw).partition(":")
         if comment_id == comment["id"]:
             continue
@@ -96,6 +102,7 @@ def author_context(
     policy: Policy,
     decided: Mapping[str, str] | None = None,
 ) -> AuthorContext:
+    """`decided`: statuses of comments decided in the same batch, not yet stored."""
     same = cross = 0
     if policy.repeats.action != "allow":
         same, cross = count_repeats(conn, comment, policy.repeats.window_seconds)

@@ -81,7 +81,8 @@ def decide_one(
 ) -> pipeline.Outcome:
     """The per-comment step: scores, rules and policy for one comment; stores nothing.
 
-    `scores` are the classifier's when the batch path computed them for many comments at once.
+    `scores` are the classifier's when the batch path computed them for many comments at once,
+    and `decided` collects the statuses the batch gave so far (stored only at its end).
     The comment row carries its site's current policy version (`policy_version`, read with it).
     The policy and author context used are kept on the row under CONTEXT_KEY, so that
     `after_commit` scores the shadow model with exactly what the live decision saw.

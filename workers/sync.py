@@ -18,8 +18,10 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from models import langid
+from models.policy import DEFAULT_POLICY, Policy
+from service import tables_policy
 from service.integrations import metrics
-from workers import pipeline, runtime
+from workers import pipeline, runtime, site_policy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
     text = request["text"]
     version, classifier = rt.models.get()
     started = time.perf_counter()
-    outcome = pipeline.decide_comment(classifier, text)
+    policy, policy_version = _site_policy(rt, request.get("site_id"))
+    outcome = pipeline.decide_comment(classifier, text, policy, policy_version)
     spans = {
         category: [span.to_dict() for span in classifier.evidence(text, category)]
         for category in request.get("spans", [])
@@ -46,7 +49,20 @@ def handle(rt: runtime.Runtime, request: dict[str, Any]) -> dict[str, Any]:
         "spans": spans,
         "language": found.language if found else None,
         "model_version": version,
+        "policy_version": policy_version,
     }
+
+
+def _site_policy(rt: runtime.Runtime, site_id: str | None) -> tuple[Policy, int | None]:
+    """The site's current policy (one primary-key read; parsed once per version), else the default.
+
+    No author context here: the caller stores nothing, so there is no history to read or add to.
+    """
+    if not site_id:
+        return DEFAULT_POLICY, None
+    with rt.engine.connect() as conn:
+        current = tables_policy.current_version_number(conn, site_id)
+        return site_policy.policy_for(conn, site_id, current)
 
 
 def serve_one(rt: runtime.Runtime, timeout: float = 1.0) -> bool:

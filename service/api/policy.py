@@ -46,7 +46,7 @@ def get_policy():
 @bp.put("")
 def put_policy():
     site = require_site()
-    document = json_body()
+    document = _unwrap(json_body())
     try:
         policy = Policy.from_dict(document)
     except PolicyError as exc:
@@ -96,6 +96,20 @@ def get_version(version: int):
     if found is None:
         raise Problem(404, "Not Found", f"This site has no policy version {version}.")
     return _answer(found)
+
+
+_ENVELOPE = frozenset({"site_id", "version", "created_at", "created_by", "changed", "policy"})
+
+
+def _unwrap(body: dict) -> object:
+    """The policy document; what GET answered is accepted as it is, so GET, edit, PUT works.
+
+    A policy document never has a "policy" key, so the two shapes cannot be mistaken; the
+    envelope's other keys are read-only and ignored (use If-Match to guard against changes).
+    """
+    if "policy" in body and set(body) <= _ENVELOPE:
+        return body["policy"]
+    return body
 
 
 def _expected_version() -> int | None:

@@ -87,7 +87,7 @@ def moderate(site_id: str):
     if budget <= 0:
         return "", 204
     try:
-        answer = sync_scoring.score_now(text, int(budget))
+        answer = sync_scoring.score_now(text, int(budget), site_id=site_id)
     except sync_scoring.NoAnswer:
         return "", 204  # Coral goes on without us rather than waiting past its timeout
     return jsonify(coral_response(answer["action"], answer["reasons"]))

@@ -22,13 +22,19 @@ class NoAnswer(Exception):
     """No worker answered within the budget (or the worker failed)."""
 
 
-def score_now(text: str, budget_ms: int, spans: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+def score_now(
+    text: str,
+    budget_ms: int,
+    spans: list[str] | tuple[str, ...] = (),
+    site_id: str | None = None,  # decide with this site's policy (else the shipped default)
+) -> dict[str, Any]:
     reply = f"moderation:sync:reply:{uuid.uuid4().hex}"
     request = {
         "text": text,
         "reply": reply,
         "spans": list(spans),
         "deadline": time.time() + budget_ms / 1000,
+        "site_id": site_id,
     }
     conn = broker.connection()
     pipe = conn.pipeline(transaction=False)

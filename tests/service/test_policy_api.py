@@ -195,3 +195,14 @@ def test_the_web_app_with_policies_does_not_import_the_classifier(tmp_path) -> N
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_what_get_answered_can_be_edited_and_put_back(client, site) -> None:
+    got = client.get("/v1/site/policy", headers=site).json
+    got["policy"]["links"]["allowed_domains"] = ["example.org"]
+    response = client.put("/v1/site/policy", json=got, headers=site)
+    assert response.status_code == 200, response.json
+    assert response.json["version"] == 1
+    assert response.json["policy"]["links"]["allowed_domains"] == ["example.org"]
+    bad = client.put("/v1/site/policy", json={"policy": {"links": 3}}, headers=site)
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "links"

@@ -186,3 +186,21 @@ def test_a_parsed_policy_is_cached_per_version(app: Flask) -> None:
         again, _ = site_policy.policy_for(conn, site.id, 1)
         assert version == 1 and first is again and first.links.action == "allow"
         assert tables_policy.current_version_number(conn, site.id) == 1
+
+
+@pytest.mark.parametrize("mode", ["single", "batch"])
+def test_author_rules_hold_in_either_scoring_mode(app: Flask, mode: str) -> None:
+    """One RQ job per comment, or one drain job deciding the whole burst before storing it."""
+    app.config["SCORING_MODE"] = mode
+    site = Site(app)
+    site.set_policy(
+        word_lists={"banned": ["budget"]},
+        author_history={"enabled": True, "window": 5, "min_comments": 2, "reject_share": 0.5},
+    )
+    rejected = [site.post(f"The budget, part {n}", author="troll") for n in ("one", "two")]
+    later = site.post("The transit plan deserves a second look.", author="troll")
+    copy = site.post("The transit plan deserves a second look.", author="troll")
+    work_queue(app)
+    assert [site.decision(i)["action"] for i in rejected] == ["reject", "reject"]
+    assert "author_history" in _rules(site.decision(later))
+    assert {"author_history", "repeats"} <= _rules(site.decision(copy))
