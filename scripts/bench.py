@@ -123,12 +123,22 @@ def measure_rate(stack: Stack, url: str, texts: list[str], rate: int, seconds: f
         "accepted_per_s": len(accepted) / window,
         "decided_per_s": len(decided) / max(last - started, 1e-9),
         "errors": n - len(accepted),
+        "decided": len(decided),
         "undecided": len(accepted) - len(decided),
         "post_p50": statistics.median([s.seconds * 1000 for s in sent]),
         "p50": percentile(latencies, 0.50),
         "p95": percentile(latencies, 0.95),
         "p99": percentile(latencies, 0.99),
     }
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes and their reaped children (forked RQ jobs)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -163,12 +173,19 @@ def run_mode(mode: str, args: argparse.Namespace, model: tuple[str, str], texts:
             conn.delete("moderation:moderation:drain-stats")
             if rows and rows[-1]["decided_per_s"] < 0.8 * rows[-1]["rate"]:
                 break  # saturated: a higher rate would only pile up a longer backlog
+            cpu_before = cpu_seconds([p.pid for p in stack.workers])
             row = measure_rate(stack, url, texts, rate, args.seconds)
+            decided = row["decided_per_s"] and row["decided"]
+            spent = cpu_seconds([p.pid for p in stack.workers]) - cpu_before
+            row["worker_cpu_ms"] = spent * 1000 / decided if decided else float("nan")
             stats = {
                 k.decode(): float(v)
                 for k, v in conn.hgetall("moderation:moderation:drain-stats").items()
             }
             if stats.get("comments"):
+                row["overhead_cpu_ms"] = (
+                    (stats["cpu_seconds"] - stats["models_cpu_seconds"]) * 1000 / stats["comments"]
+                )
                 row["overhead_ms"] = (
                     (stats["wall_seconds"] - stats["models_seconds"]) * 1000 / stats["comments"]
                 )
@@ -205,12 +222,15 @@ def main() -> int:
     )
     header = (
         f"{'mode':<34}{'offered/s':>10}{'accepted/s':>11}{'decided/s':>10}{'POST p50':>9}"
-        f"{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}{'late':>5}{'overhead':>9}{'batch':>6}"
+        f"{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}{'late':>5}{'overhead':>9}{'cpu':>6}"
+        f"{'batch':>6}{'worker CPU':>11}"
     )
     memory_lines = []
     print(
         "latency: POST sent -> decision stored (ms); late: not decided 90 s after the last POST;"
-        "\noverhead: worker ms a comment beyond models; batch: comments per drain job\n"
+        "\noverhead: worker ms a comment beyond models (wall clock; cpu: CPU ms of the worker"
+        "\nprocess, which other load on the machine does not inflate); batch: comments per job;"
+        "\nworker CPU: all CPU of the worker processes (RQ included) per decided comment\n"
     )
     print(header, flush=True)
     for mode in args.modes.split(","):
@@ -219,11 +239,12 @@ def main() -> int:
         for row in rows:
             overhead = f"{row['overhead_ms']:.2f}" if "overhead_ms" in row else "-"
             batch = f"{row['batch']:.0f}" if "batch" in row else "-"
+            cpu = f"{row['overhead_cpu_ms']:.2f}" if "overhead_cpu_ms" in row else "-"
             print(
                 f"{label:<34}{row['rate']:>10}{row['accepted_per_s']:>11.0f}"
                 f"{row['decided_per_s']:>10.0f}{row['post_p50']:>9.1f}{row['p50']:>8.0f}"
                 f"{row['p95']:>8.0f}{row['p99']:>8.0f}{row['errors']:>7}{row['undecided']:>5}"
-                f"{overhead:>9}{batch:>6}",
+                f"{overhead:>9}{cpu:>6}{batch:>6}{row['worker_cpu_ms']:>8.2f} ms",
                 flush=True,
             )
     print("\nresident memory per worker process (model loaded):")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from scripts import procs
+from scripts import loadgen, procs
 from scripts.bench import active_model, bodies, sample_texts
 from scripts.loadgen import post_at_rate
 from scripts.stack import Stack, create_database, drop_database
@@ -121,7 +121,11 @@ def main() -> int:
     undecided = [cid for cid in accepted if counts[cid] == 0]
     duplicated = [cid for cid, n in counts.items() if n > 1]
     server_errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
-    print(f"responses: {dict(sorted(statuses.items()))}")
+    print(f"responses: {dict(sorted(statuses.items()))} (0: no answer {dict(loadgen.failures)})")
+    if statuses.get(0):
+        first = min(s.sent_at for s in sent)
+        times = sorted(s.sent_at - first for s in sent if s.status == 0)
+        print(f"unanswered requests were sent between {times[0]:.1f} s and {times[-1]:.1f} s")
     print(f"accepted {len(accepted)}, stored {len(stored)}, missing {len(missing)}")
     print(
         f"decided once {sum(1 for cid in accepted if counts[cid] == 1)}, "

@@ -98,10 +98,21 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int = 2) -> subproce
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_until(lambda: answers(port) or proc.poll() is not None, 60, f"gunicorn on {port}")
+    # The master listens before its workers have booted the app: wait for an app answer.
+    wait_until(lambda: healthy(port) or proc.poll() is not None, 60, f"gunicorn on {port}")
     if proc.poll() is not None:
         raise RuntimeError(f"gunicorn exited with {proc.returncode}")
     return proc
+
+
+def healthy(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def stop(proc: subprocess.Popen, timeout: float = 30) -> int:

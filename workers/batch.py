@@ -14,6 +14,7 @@ import logging
 import time
 
 from redis.client import Pipeline
+from redis.exceptions import RedisError
 from rq import Queue
 
 from service import broker, queueing, store
@@ -47,16 +48,17 @@ def drain_pending() -> int:
 
 def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) -> int:
     """Decide these comments (those still pending) in one transaction; returns how many."""
-    started = time.perf_counter()
-    models_before = rt.models_seconds
+    started, cpu_started = time.perf_counter(), time.process_time()
+    models_before, models_cpu_before = rt.models_seconds, rt.models_cpu_seconds
     with rt.engine.connect() as conn:
         comments = store.pending_comments(conn, comment_ids)
     decided: list[tuple[dict, int | None]] = []
     if comments:
         version, classifier = rt.models.get()
-        scoring_started = time.perf_counter()
+        scoring_started, scoring_cpu = time.perf_counter(), time.process_time()
         all_scores = classifier.score([comment["text"] for comment in comments])
         rt.models_seconds += time.perf_counter() - scoring_started
+        rt.models_cpu_seconds += time.process_time() - scoring_cpu
         with rt.engine.begin() as conn:
             decided: dict[str, str] = {}  # statuses this batch gave, for author history
             outcomes = [
@@ -75,17 +77,30 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     pipe = rt.redis.pipeline(transaction=False)
     # Ids that were no longer pending were decided already; their waiters are woken too.
     jobs.signal_decided(rt, comment_ids, pipe)
-    _count(pipe, queue_name, n, time.perf_counter() - started, rt.models_seconds - models_before)
-    pipe.execute()
+    _count(
+        pipe,
+        queue_name,
+        n,
+        wall=time.perf_counter() - started,
+        models=rt.models_seconds - models_before,
+        cpu=time.process_time() - cpu_started,
+        models_cpu=rt.models_cpu_seconds - models_cpu_before,
+    )
+    try:
+        pipe.execute()
+    except RedisError as exc:
+        # The decisions are committed; a waiting request just answers 202 pending instead.
+        log.warning("could not signal %d decisions: %s", len(comment_ids), exc)
     for comment, decision_id in decided:
         jobs.after_commit(rt, comment, decision_id)
     return n
 
 
-def _count(pipe: Pipeline, queue_name: str, n: int, wall: float, models: float) -> None:
-    """Counters the bench reads (one hash; a few bytes per batch)."""
+def _count(pipe: Pipeline, queue_name: str, n: int, **seconds: float) -> None:
+    """Counters the bench reads (one hash; a few bytes per batch): wall and CPU seconds of the
+    whole batch and of the models' part of it."""
     key = stats_key(queue_name)
     pipe.hincrby(key, "comments", n)
     pipe.hincrby(key, "batches", 1)
-    pipe.hincrbyfloat(key, "wall_seconds", wall)
-    pipe.hincrbyfloat(key, "models_seconds", models)
+    for name, value in seconds.items():
+        pipe.hincrbyfloat(key, f"{name}_seconds", value)

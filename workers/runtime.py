@@ -74,6 +74,8 @@ class Runtime:
     # Seconds spent in models code (scoring, rules, policy), so the batch job can report the
     # worker's own overhead beside it.
     models_seconds: float = 0.0
+    # The same in CPU seconds of this process, which other load on the machine does not inflate.
+    models_cpu_seconds: float = 0.0
 
 
 _current: Runtime | None = None
