@@ -38,8 +38,12 @@ test: $(STAMP) lint
 evaluate: $(EVAL_STAMP)
 	$(PY) -m scripts.evaluate
 
+# Speed: end-to-end throughput and latency (batch vs one job per comment vs RQ's forking worker),
+# then sync scoring through comments:analyze, then the classifier and the rules on their own.
 bench: $(STAMP)
 	$(PY) -m scripts.bench
+	$(PY) -m scripts.bench_analyze
+	$(PY) -m models.rules.bench
 
 # Fault run: 10,000 comments while a worker is SIGKILLed and Redis restarts; fails on any loss.
 chaos: $(STAMP)
