@@ -43,7 +43,7 @@ evaluate: $(EVAL_STAMP)
 bench: $(STAMP)
 	$(PY) -m scripts.bench
 	$(PY) -m scripts.bench_analyze
-	$(PY) -m models.rules.bench
+	$(PY) -m models.rules.bench $(MODERATION_DATA_DIR)
 
 # Fault run: 10,000 comments while a worker is SIGKILLed and Redis restarts; fails on any loss.
 chaos: $(STAMP)
