@@ -141,6 +141,16 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def with_children(pids: list[int]) -> list[int]:
+    """These processes and their live children (gunicorn's master and its workers)."""
+    found = list(pids)
+    for pid in pids:
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            found += [int(child) for child in children.read_text().split()]
+    return found
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -173,11 +183,16 @@ def run_mode(mode: str, args: argparse.Namespace, model: tuple[str, str], texts:
             conn.delete("moderation:moderation:drain-stats")
             if rows and rows[-1]["decided_per_s"] < 0.8 * rows[-1]["rate"]:
                 break  # saturated: a higher rate would only pile up a longer backlog
+            web_pids = with_children([p.pid for p in stack.web])
             cpu_before = cpu_seconds([p.pid for p in stack.workers])
+            web_before = cpu_seconds(web_pids)
             row = measure_rate(stack, url, texts, rate, args.seconds)
             decided = row["decided_per_s"] and row["decided"]
             spent = cpu_seconds([p.pid for p in stack.workers]) - cpu_before
             row["worker_cpu_ms"] = spent * 1000 / decided if decided else float("nan")
+            accepted = row["rate"] * args.seconds - row["errors"]
+            web_spent = cpu_seconds(web_pids) - web_before
+            row["web_cpu_ms"] = web_spent * 1000 / accepted if accepted else float("nan")
             stats = {
                 k.decode(): float(v)
                 for k, v in conn.hgetall("moderation:moderation:drain-stats").items()
@@ -223,14 +238,15 @@ def main() -> int:
     header = (
         f"{'mode':<34}{'offered/s':>10}{'accepted/s':>11}{'decided/s':>10}{'POST p50':>9}"
         f"{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}{'late':>5}{'overhead':>9}{'cpu':>6}"
-        f"{'batch':>6}{'worker CPU':>11}"
+        f"{'batch':>6}{'worker CPU':>11}{'web CPU':>11}"
     )
     memory_lines = []
     print(
         "latency: POST sent -> decision stored (ms); late: not decided 90 s after the last POST;"
         "\noverhead: worker ms a comment beyond models (wall clock; cpu: CPU ms of the worker"
         "\nprocess, which other load on the machine does not inflate); batch: comments per job;"
-        "\nworker CPU: all CPU of the worker processes (RQ included) per decided comment\n"
+        "\nworker CPU: all CPU of the worker processes (RQ included) per decided comment;"
+        "\nweb CPU: all CPU of gunicorn's processes per accepted comment\n"
     )
     print(header, flush=True)
     for mode in args.modes.split(","):
@@ -244,7 +260,8 @@ def main() -> int:
                 f"{label:<34}{row['rate']:>10}{row['accepted_per_s']:>11.0f}"
                 f"{row['decided_per_s']:>10.0f}{row['post_p50']:>9.1f}{row['p50']:>8.0f}"
                 f"{row['p95']:>8.0f}{row['p99']:>8.0f}{row['errors']:>7}{row['undecided']:>5}"
-                f"{overhead:>9}{cpu:>6}{batch:>6}{row['worker_cpu_ms']:>8.2f} ms",
+                f"{overhead:>9}{cpu:>6}{batch:>6}{row['worker_cpu_ms']:>8.2f} ms"
+                f"{row['web_cpu_ms']:>8.2f} ms",
                 flush=True,
             )
     print("\nresident memory per worker process (model loaded):")

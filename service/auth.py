@@ -31,17 +31,22 @@ def presented_key() -> str | None:
     return None
 
 
-def site_for_key(key: str | None) -> dict[str, Any] | None:
+def site_for_key(key: str | None, conn: sa.Connection | None = None) -> dict[str, Any] | None:
+    """The site of this key; on CONN when given (one connection for the whole request)."""
     if not key:
         return None
-    with db.engine().connect() as conn:
-        row = conn.execute(sa.select(db.sites).where(db.sites.c.key_hash == hash_key(key))).first()
+    query = sa.select(db.sites).where(db.sites.c.key_hash == hash_key(key))
+    if conn is not None:
+        row = conn.execute(query).first()
+    else:
+        with db.engine().connect() as own:
+            row = own.execute(query).first()
     return dict(row._mapping) if row else None
 
 
-def require_site(key: str | None = None) -> dict[str, Any]:
+def require_site(key: str | None = None, conn: sa.Connection | None = None) -> dict[str, Any]:
     """The calling site, or a 401 problem. Stored on flask.g for the rest of the request."""
-    site = site_for_key(key if key is not None else presented_key())
+    site = site_for_key(key if key is not None else presented_key(), conn)
     if site is None:
         raise Problem(
             401,

@@ -8,7 +8,7 @@ Called after the change is committed, by the worker (`comment.decided`), the mod
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("comment.decided", "comment.moderated", "comment.reported")
 
-Subscriber = Callable[[sa.Engine, str, str, str], None]
+# (site id, comment id) of each comment an event is about.
+CommentRef = tuple[str, str]
+# Subscribers take a whole batch: the worker decides comments in batches, and one query or one
+# Redis round trip per batch instead of per comment is most of its time beyond scoring.
+Subscriber = Callable[[sa.Engine, str, Sequence[CommentRef]], None]
 _subscribers: list[Subscriber] = []
 
 
@@ -26,11 +30,18 @@ def subscribe(subscriber: Subscriber) -> None:
 
 
 def publish(engine: sa.Engine, event_type: str, site_id: str, comment_id: str) -> None:
+    """Tell every subscriber about one comment."""
+    publish_many(engine, event_type, [(site_id, comment_id)])
+
+
+def publish_many(engine: sa.Engine, event_type: str, refs: Sequence[CommentRef]) -> None:
     """Tell every subscriber; a failing subscriber is logged and never undoes the stored change."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
+    if not refs:
+        return
     for subscriber in list(_subscribers):
         try:
-            subscriber(engine, event_type, site_id, comment_id)
+            subscriber(engine, event_type, refs)
         except Exception:
-            log.exception("event subscriber failed for %s on %s", event_type, comment_id)
+            log.exception("event subscriber failed for %s on %d comments", event_type, len(refs))

@@ -30,13 +30,18 @@ def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) ->
         "updated_at": now,
         **fields,
     }
-    try:
-        with conn.begin_nested():
-            conn.execute(db.comments.insert().values(**row))
-    except IntegrityError:
+    # ON CONFLICT on the site's own id only (a savepoint would cost two more round trips);
+    # any other conflict still raises.
+    insert = (
+        db.dialect_insert(conn, db.comments)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
+        .returning(db.comments.c.id)
+    )
+    if conn.execute(insert).first() is None:
         existing = find_by_external_id(conn, site_id, fields["external_id"])
-        if existing is None:  # the conflict was something else: let it surface
-            raise
+        if existing is None:  # deleted in between: cannot happen while comments are kept
+            raise RuntimeError(f"comment {fields['external_id']!r} conflicted but is not stored")
         return existing, False
     return row, True
 
@@ -237,14 +242,10 @@ def record_machine_decisions(
         }
         for item in decided
     ]
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     # Executed with a list of rows: SQLAlchemy sends them as one multi-row statement
     # ("insertmanyvalues") that stays cached whatever the batch size.
     inserted = conn.execute(
-        insert(db.decisions)
+        db.dialect_insert(conn, db.decisions)
         .on_conflict_do_nothing(index_elements=["comment_id", "dedupe_key"])
         .returning(db.decisions.c.id, db.decisions.c.comment_id),
         rows,

@@ -10,6 +10,7 @@ lost between the pop and the commit (a killed worker, a Redis restart) are the s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -74,9 +75,15 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         each = (rt.models_seconds - models_before) / len(comments)
         metrics.observe_scoring_batch(rt.redis, "queued", [each] * len(comments))
     n = sum(1 for _, decision_id in decided if decision_id is not None)
+    try:
+        # Ids that were no longer pending were decided already; their waiters are woken too.
+        jobs.signal_decided(rt, comment_ids)
+    except RedisError as exc:
+        # The decisions are committed; a waiting request just answers 202 pending instead.
+        log.warning("could not signal %d decisions: %s", len(comment_ids), exc)
+    jobs.after_commit_many(rt, decided)
+    # Counted last, so the worker's time beyond the models includes announcing the decisions.
     pipe = rt.redis.pipeline(transaction=False)
-    # Ids that were no longer pending were decided already; their waiters are woken too.
-    jobs.signal_decided(rt, comment_ids, pipe)
     _count(
         pipe,
         queue_name,
@@ -86,13 +93,8 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         cpu=time.process_time() - cpu_started,
         models_cpu=rt.models_cpu_seconds - models_cpu_before,
     )
-    try:
+    with contextlib.suppress(RedisError):  # the bench's counters never fail a batch
         pipe.execute()
-    except RedisError as exc:
-        # The decisions are committed; a waiting request just answers 202 pending instead.
-        log.warning("could not signal %d decisions: %s", len(comment_ids), exc)
-    for comment, decision_id in decided:
-        jobs.after_commit(rt, comment, decision_id)
     return n
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -106,9 +107,18 @@ def decide_one(
 
 def after_commit(rt: runtime.Runtime, comment: dict[str, Any], decision_id: int | None) -> None:
     """What follows a stored decision; a repeated job announces nothing new."""
-    if decision_id is not None:
-        events.publish(rt.engine, "comment.decided", comment["site_id"], comment["id"])
-    if decision_id is not None and CONTEXT_KEY in comment:
+    after_commit_many(rt, [(comment, decision_id)])
+
+
+def after_commit_many(
+    rt: runtime.Runtime, decided: Sequence[tuple[dict[str, Any], int | None]]
+) -> None:
+    """after_commit for a batch: one announcement for all the comments it newly decided."""
+    new = [comment for comment, decision_id in decided if decision_id is not None]
+    events.publish_many(rt.engine, "comment.decided", [(c["site_id"], c["id"]) for c in new])
+    for comment in new:
+        if CONTEXT_KEY not in comment:
+            continue
         # After the live decision is stored and announced, so a shadow never delays a site.
         policy, policy_version, author = comment[CONTEXT_KEY]
         version, _ = rt.models.get()

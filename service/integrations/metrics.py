@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 import redis
 import sqlalchemy as sa
@@ -96,25 +97,32 @@ def _count_request(response: Response) -> Response:
     return response
 
 
-def on_event(engine: sa.Engine, event_type: str, site_id: str, comment_id: str) -> None:
+def on_event(engine: sa.Engine, event_type: str, refs: Sequence[events.CommentRef]) -> None:
     """Count machine decisions by action and by each guideline it gave as a reason."""
     if event_type != "comment.decided":
         return
-    from service import store
     from service.integrations.webhooks import transport_for
 
     transport = transport_for(engine)
     if transport is None:
         return
+    # One query and one round trip for the whole batch the worker just decided.
+    query = (
+        sa.select(db.decisions.c.action, db.decisions.c.reasons)
+        .join_from(db.comments, db.decisions, db.comments.c.decision_id == db.decisions.c.id)
+        .where(db.comments.c.id.in_([comment_id for _, comment_id in refs]))
+    )
     with engine.connect() as conn:
-        comment = store.get_comment(conn, comment_id)
-        decision = store.get_decision(conn, comment["decision_id"]) if comment else None
-    if decision is None:
+        rows = conn.execute(query).all()
+    counts: Counter[str] = Counter()
+    for action, reasons in rows:
+        guidelines = {r.get("guideline") for r in reasons or []} or {"none"}
+        counts.update(f"{action}|{guideline}" for guideline in guidelines if guideline)
+    if not counts:
         return
-    guidelines = {r.get("guideline") for r in decision["reasons"] or []} or {"none"}
     pipe = transport.redis.pipeline(transaction=False)
-    for guideline in sorted(x for x in guidelines if x):
-        pipe.hincrby(DECISIONS, f"{decision['action']}|{guideline}", 1)
+    for field, n in sorted(counts.items()):
+        pipe.hincrby(DECISIONS, field, n)
     pipe.execute()
 
 

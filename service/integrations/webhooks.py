@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -156,29 +157,40 @@ def endpoint_view(endpoint: dict[str, Any], *, with_secret: bool = False) -> dic
     return view
 
 
-def on_event(engine: Engine, event_type: str, site_id: str, comment_id: str) -> None:
+def on_event(engine: Engine, event_type: str, refs: Sequence[events.CommentRef]) -> None:
     """events subscriber: one delivery per endpoint of the site that wants this event."""
     transport = _transports.get(engine)
     if transport is None:
         return
+    ids: list[str] = []
     with engine.begin() as conn:
-        endpoints = [e for e in list_endpoints(conn, site_id) if event_type in e["events"]]
-        if not endpoints:
-            return
-        comment = store.get_comment(conn, comment_id, site_id=site_id)
-        if comment is None:
-            return
-        body = json.dumps(
-            {
-                "type": event_type,
-                "timestamp": db.isoformat(db.utcnow()),
-                "data": store.comment_view(conn, comment),
-            },
-            separators=(",", ":"),
-        )
-        ids = [create_delivery(conn, e["id"], event_type, comment_id, body) for e in endpoints]
+        # Most sites have no endpoint: one query per site in the batch settles that.
+        wanted = {
+            site_id: [e for e in list_endpoints(conn, site_id) if event_type in e["events"]]
+            for site_id in {site_id for site_id, _ in refs}
+        }
+        for site_id, comment_id in refs:
+            if wanted[site_id]:
+                ids += _queue_deliveries(conn, wanted[site_id], event_type, site_id, comment_id)
     for delivery_id in ids:
         enqueue_delivery(transport.redis, transport.queue_name, delivery_id)
+
+
+def _queue_deliveries(
+    conn: sa.Connection, endpoints: list[dict], event_type: str, site_id: str, comment_id: str
+) -> list[str]:
+    comment = store.get_comment(conn, comment_id, site_id=site_id)
+    if comment is None:
+        return []
+    body = json.dumps(
+        {
+            "type": event_type,
+            "timestamp": db.isoformat(db.utcnow()),
+            "data": store.comment_view(conn, comment),
+        },
+        separators=(",", ":"),
+    )
+    return [create_delivery(conn, e["id"], event_type, comment_id, body) for e in endpoints]
 
 
 def create_delivery(

@@ -84,7 +84,7 @@ def test_filters_and_score_order(ui_app: Flask, two_sites) -> None:
 def test_approve_changes_status_label_and_announces(ui_app: Flask, two_sites) -> None:
     comment = held_comment(ui_app, two_sites["a"])
     heard: list[tuple[str, str]] = []
-    subscriber = lambda _e, kind, _s, cid: heard.append((kind, cid))  # noqa: E731
+    subscriber = lambda _e, kind, refs: heard.extend((kind, cid) for _, cid in refs)  # noqa: E731
     events.subscribe(subscriber)
     try:
         client = ui_app.test_client()
