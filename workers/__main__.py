@@ -17,7 +17,7 @@ from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 
 from models import langid
-from service import create_app, sweeper
+from service import broker, create_app, sweeper
 from service.model_ops import ops_queue
 from workers import runtime, sync
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     worker_class = WORKER_CLASSES[args.worker_class]
     while True:
         worker = worker_class(
-            listened_queues(app), connection=app.extensions["redis"], name=args.name
+            listened_queues(app), connection=broker.for_rq(app.extensions["redis"]), name=args.name
         )
         try:
             # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.
