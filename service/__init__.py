@@ -18,6 +18,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from service import api, broker, cli, config, db, moderation, outages, problems
 
     config.load_config(app, overrides)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        # Behind a load balancer: the client's address (login limits), scheme (secure cookies,
+        # links) and host come from the headers the trusted proxies set, and only from theirs.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     problems.init_app(app)
     outages.init_app(app)
     db.init_app(app)

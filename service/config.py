@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL_SECONDS": 15,
     # Retry-After on 503 answers when the database or Redis is down.
     "RETRY_AFTER_SECONDS": 5,
+    # How many proxies (load balancers) in front set X-Forwarded-For/-Proto/-Host. 0 trusts none:
+    # a client could otherwise forge its address and dodge the per-address login limit.
+    "TRUSTED_PROXIES": 0,
 }
 
 

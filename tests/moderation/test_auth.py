@@ -112,3 +112,33 @@ def test_secure_cookie_default_comes_from_settings(tmp_path, monkeypatch) -> Non
     assert off.config["SESSION_COOKIE_SECURE"] is False
     for app in (on, off):
         app.extensions["db_engine"].dispose()
+
+
+def _failed_login_from(app: Flask, forwarded_for: str) -> set[str]:
+    """One failed login sent through a proxy that says the client is FORWARDED_FOR; the
+    addresses the login limit counted it against."""
+    client = app.test_client()
+    token = csrf_of(client)
+    client.post(
+        "/login",
+        data={"name": "nobody", "password": "guess", "csrf_token": token},
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+    keys = app.extensions["redis"].keys("moderation:login-fail:addr:*")
+    return {key.decode().rsplit(":", 1)[1] for key in keys}
+
+
+def test_login_limit_counts_the_forwarded_address_only_behind_trusted_proxies(
+    tmp_path, model_dir
+) -> None:
+    from tests.conftest import _build_app, _teardown
+
+    untrusted = _build_app(tmp_path / "a", model_dir, SESSION_COOKIE_SECURE=False)
+    trusted = _build_app(tmp_path / "b", model_dir, SESSION_COOKIE_SECURE=False, TRUSTED_PROXIES=1)
+    try:
+        # No proxy configured: a forged header must not move the client to another address.
+        assert _failed_login_from(untrusted, "203.0.113.5") == {"127.0.0.1"}
+        assert _failed_login_from(trusted, "203.0.113.5") == {"203.0.113.5"}
+    finally:
+        _teardown(untrusted)
+        _teardown(trusted)
