@@ -63,6 +63,20 @@ def create_user(conn: sa.Connection, name: str, role: str, sites: list[str]) -> 
     return User(id=user_id, name=name, role=role, sites=tuple(sorted(set(sites)))), password
 
 
+def reset_password(conn: sa.Connection, name: str) -> tuple[User, str]:
+    """Give the account a new generated password (shown once, kept as a hash)."""
+    row = conn.execute(sa.select(users).where(users.c.name == name.strip())).first()
+    if row is None:
+        raise ValueError(f"no user named {name!r}")
+    password = secrets.token_urlsafe(15)
+    conn.execute(
+        users.update()
+        .where(users.c.id == row.id)
+        .values(password_hash=generate_password_hash(password, method="scrypt"))
+    )
+    return _user(row), password
+
+
 def authenticate(conn: sa.Connection, name: str, password: str) -> User | None:
     row = conn.execute(sa.select(users).where(users.c.name == name)).first()
     if row is None:

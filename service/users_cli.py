@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from service import db, users
 
-users_cli = AppGroup("users", help="Create and list moderator accounts.")
+users_cli = AppGroup("users", help="Create, list and reset moderator accounts.")
 
 
 @users_cli.command("create")
@@ -24,6 +24,22 @@ def create(name: str, role: str, sites: tuple[str, ...]) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {user.role} {user.name!r}. Password (store it now, it is kept as a hash):")
+    click.echo(password)
+
+
+@users_cli.command("reset-password")
+@click.argument("name")
+def reset_password(name: str) -> None:
+    """Give NAME a new generated password (printed last, once) and end all its sessions."""
+    from service.moderation import sessions
+
+    try:
+        with db.engine().begin() as conn:
+            user, password = users.reset_password(conn, name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    ended = sessions.end_all(user.id)
+    click.echo(f"New password for {user.name!r}; {ended} open session(s) ended. Password:")
     click.echo(password)
 
 

@@ -25,11 +25,31 @@ def _key(sid: str) -> str:
     return f"moderation:session:{sid}"
 
 
+def _user_sessions_key(user_id: int) -> str:
+    """The set of one user's session ids, so a password reset can end them all."""
+    return f"moderation:user-sessions:{user_id}"
+
+
 def start(user: users.User) -> None:
     sid = secrets.token_urlsafe(32)
-    broker.connection().set(_key(sid), str(user.id), ex=SESSION_TTL_SECONDS)
+    pipe = broker.connection().pipeline()
+    pipe.set(_key(sid), str(user.id), ex=SESSION_TTL_SECONDS)
+    pipe.sadd(_user_sessions_key(user.id), sid)
+    pipe.expire(_user_sessions_key(user.id), SESSION_TTL_SECONDS)
+    pipe.execute()
     session.clear()  # a fresh CSRF token and no leftovers from before login (session fixation)
     session["sid"] = sid
+
+
+def end_all(user_id: int) -> int:
+    """End every session of this user (after a password reset); how many there were."""
+    conn = broker.connection()
+    sids = [
+        s.decode() if isinstance(s, bytes) else s
+        for s in conn.smembers(_user_sessions_key(user_id))
+    ]
+    conn.delete(_user_sessions_key(user_id), *(_key(sid) for sid in sids))
+    return len(sids)
 
 
 def end() -> None:

@@ -34,3 +34,26 @@ def test_create_refuses_unknown_sites_duplicates_and_siteless_moderators(app, ru
     assert again.exit_code != 0 and "exists" in again.output
     admin = runner.invoke(args=["users", "create", "boss", "--role", "admin"])
     assert admin.exit_code == 0
+
+
+def test_reset_password_replaces_the_old_one_and_ends_open_sessions(app: Flask, runner) -> None:
+    from tests.moderation.conftest import login
+
+    app.config["SESSION_COOKIE_SECURE"] = False
+    site_id, _ = make_site(app)
+    created = runner.invoke(args=["users", "create", "erin", "--site", site_id])
+    old = created.output.strip().splitlines()[-1]
+    browser = app.test_client()
+    login(browser, "erin", old)
+    assert browser.get("/queue").status_code == 200
+
+    result = runner.invoke(args=["users", "reset-password", "erin"])
+    assert result.exit_code == 0, result.output
+    new = result.output.strip().splitlines()[-1]
+    assert new != old and "1 open session(s) ended" in result.output
+    # The session opened with the old password is over; only the new password logs in.
+    assert browser.get("/queue").status_code == 302
+    with app.app_context(), db.engine().connect() as conn:
+        assert users.authenticate(conn, "erin", old) is None
+        assert users.authenticate(conn, "erin", new) is not None
+    assert runner.invoke(args=["users", "reset-password", "nobody"]).exit_code != 0
