@@ -14,9 +14,6 @@ from service.tables_moderation import reports
 from service.users import User
 
 PAGE_SIZE = 50
-# Score order and the guideline filter read the decision's JSON, so they are applied in Python
-# to this many of the oldest matching comments (a queue is rarely longer; the page says so).
-CANDIDATES = 1000
 VIEWS = ("held", "reported")
 ORDERS = ("oldest", "score")
 
@@ -79,12 +76,12 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
     sites = {s["id"]: s["name"] for s in visible_sites(conn, user)}
     site_ids = [filters.site] if filters.site in sites else list(sites)
     c, d = db.comments, db.decisions
+    top_score = _top_score(conn, d.c.reasons)
     query = (
-        sa.select(c, d.c.reasons, d.c.scores, d.c.model_version)
+        sa.select(c, d.c.reasons, d.c.scores, d.c.model_version, top_score)
         .select_from(c.outerjoin(d, c.c.decision_id == d.c.id))
         .where(c.c.site_id.in_(site_ids))
-        .order_by(c.c.created_at, c.c.id)
-        .limit(CANDIDATES)
+        .limit(PAGE_SIZE + 1)
     )
     if filters.view == "reported":
         open_ = sa.select(reports.c.comment_id).where(reports.c.resolved_decision_id.is_(None))
@@ -93,20 +90,57 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
         query = query.where(c.c.status == "held")
     if filters.article:
         query = query.where(c.c.article_id == filters.article)
-    rows = [dict(r._mapping) for r in conn.execute(query)]
     if filters.guideline:
-        rows = [
-            r
-            for r in rows
-            if any(x.get("guideline") == filters.guideline for x in r["reasons"] or [])
-        ]
-    for row in rows:
-        row["top_score"] = max((x.get("score") or 0.0 for x in row["reasons"] or []), default=0.0)
+        query = query.where(_gives_guideline(conn, d.c.reasons, filters.guideline))
     if filters.order == "score":
-        rows.sort(key=lambda r: r["top_score"], reverse=True)
+        query = query.order_by(top_score.desc(), c.c.created_at, c.c.id)
+    else:
+        query = query.order_by(c.c.created_at, c.c.id)
+    rows = [dict(r._mapping) for r in conn.execute(query)]
+    for row in rows:
+        row["top_score"] = float(row["top_score"] or 0.0)
     more = len(rows) > PAGE_SIZE
     page = rows[:PAGE_SIZE]
     return _enrich(conn, page, sites), more
+
+
+# The guideline filter and the score order read the decision's reasons (a JSON list), in the
+# database, so they hold over the whole queue however long it grows. Each database has its own
+# way into a JSON array.
+def _reasons_table(
+    conn: sa.Connection, reasons: sa.ColumnElement
+) -> tuple[sa.TableValuedAlias, Any, Any]:
+    """(a row per reason, its guideline, its score) for this database."""
+    if conn.dialect.name == "postgresql":
+        # A decision without reasons may hold JSON null, which json_array_elements refuses.
+        array = sa.case(
+            (sa.func.json_typeof(reasons) == "array", reasons),
+            else_=sa.literal_column("'[]'::json"),
+        )
+        each = sa.func.json_array_elements(array).table_valued("value").alias("r")
+        return (
+            each,
+            each.c.value.op("->>")("guideline"),
+            sa.cast(each.c.value.op("->>")("score"), sa.Float),
+        )
+    each = sa.func.json_each(reasons).table_valued("value").alias("r")
+    return (
+        each,
+        sa.func.json_extract(each.c.value, "$.guideline"),
+        sa.func.json_extract(each.c.value, "$.score"),
+    )
+
+
+def _top_score(conn: sa.Connection, reasons: sa.ColumnElement) -> sa.ColumnElement:
+    each, _, score = _reasons_table(conn, reasons)
+    return sa.select(sa.func.max(score)).select_from(each).scalar_subquery().label("top_score")
+
+
+def _gives_guideline(
+    conn: sa.Connection, reasons: sa.ColumnElement, guideline: str
+) -> sa.ColumnElement:
+    each, code, _ = _reasons_table(conn, reasons)
+    return sa.exists(sa.select(1).select_from(each).where(code == guideline))
 
 
 def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> list[dict]:
