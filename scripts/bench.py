@@ -151,6 +151,30 @@ def with_children(pids: list[int]) -> list[int]:
     return found
 
 
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process on the machine (the bench's backends among them)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip().startswith("postgres"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def live_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU seconds so far of each of these processes still running."""
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = cpu_seconds([pid])
+        except OSError:
+            continue
+    return out
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -186,7 +210,22 @@ def run_mode(mode: str, args: argparse.Namespace, model: tuple[str, str], texts:
             web_pids = with_children([p.pid for p in stack.web])
             cpu_before = cpu_seconds([p.pid for p in stack.workers])
             web_before = cpu_seconds(web_pids)
+            pg_before = live_cpu_seconds(postgres_pids())
+            redis_before = cpu_seconds([redis_server.proc.pid])
+            self_before = time.process_time()
             row = measure_rate(stack, url, texts, rate, args.seconds)
+            # Where the machine's CPU went, per offered comment: the service's own processes,
+            # its servers, and this script (the load generator, and polling for the decisions).
+            # PostgreSQL backends that ended during the run are missed, so its figure is a floor.
+            pg_after = live_cpu_seconds(postgres_pids())
+            offered = rate * args.seconds
+            row["pg_cpu_ms"] = (
+                sum(pg_after[pid] - pg_before.get(pid, 0.0) for pid in pg_after) * 1000 / offered
+            )
+            row["redis_cpu_ms"] = (
+                (cpu_seconds([redis_server.proc.pid]) - redis_before) * 1000 / offered
+            )
+            row["client_cpu_ms"] = (time.process_time() - self_before) * 1000 / offered
             decided = row["decided_per_s"] and row["decided"]
             spent = cpu_seconds([p.pid for p in stack.workers]) - cpu_before
             row["worker_cpu_ms"] = spent * 1000 / decided if decided else float("nan")
@@ -238,7 +277,7 @@ def main() -> int:
     header = (
         f"{'mode':<34}{'offered/s':>10}{'accepted/s':>11}{'decided/s':>10}{'POST p50':>9}"
         f"{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>7}{'late':>5}{'overhead':>9}{'cpu':>6}"
-        f"{'batch':>6}{'worker CPU':>11}{'web CPU':>11}"
+        f"{'batch':>6}{'worker CPU':>11}{'web CPU':>11}{'PG':>8}{'Redis':>8}{'client':>8}"
     )
     memory_lines = []
     print(
@@ -246,7 +285,9 @@ def main() -> int:
         "\noverhead: worker ms a comment beyond models (wall clock; cpu: CPU ms of the worker"
         "\nprocess, which other load on the machine does not inflate); batch: comments per job;"
         "\nworker CPU: all CPU of the worker processes (RQ included) per decided comment;"
-        "\nweb CPU: all CPU of gunicorn's processes per accepted comment\n"
+        "\nweb CPU: all CPU of gunicorn's processes per accepted comment;"
+        "\nPG, Redis, client: CPU ms per offered comment of PostgreSQL, the run's redis-server and"
+        "\nthis script (load generator), all on the same cores\n"
     )
     print(header, flush=True)
     for mode in args.modes.split(","):
@@ -261,7 +302,8 @@ def main() -> int:
                 f"{row['decided_per_s']:>10.0f}{row['post_p50']:>9.1f}{row['p50']:>8.0f}"
                 f"{row['p95']:>8.0f}{row['p99']:>8.0f}{row['errors']:>7}{row['undecided']:>5}"
                 f"{overhead:>9}{cpu:>6}{batch:>6}{row['worker_cpu_ms']:>8.2f} ms"
-                f"{row['web_cpu_ms']:>8.2f} ms",
+                f"{row['web_cpu_ms']:>8.2f} ms{row['pg_cpu_ms']:>8.2f}{row['redis_cpu_ms']:>8.2f}"
+                f"{row['client_cpu_ms']:>8.2f}",
                 flush=True,
             )
     print("\nresident memory per worker process (model loaded):")
