@@ -145,9 +145,9 @@ _MASKABLE = (
     "faggot", "fag", "twat", "wanker", "prick", "kill", "dumb", "loser", "scum", "hell",
     "motherfucker", "bullshit", "piss", "pissed", "suck", "sucks", "douche", "jerk", "you",
 )  # fmt: skip
-# Less often masked words, consulted only when no word above fits: "f*ol" is "fool", but "f***"
-# stays "fuck" rather than becoming ambiguous. They do not split spelled-out runs (_SEGMENT):
-# short ones such as "hoe" would cut ordinary words ("w h o e v e r").
+# Less often masked words, consulted only when no word above fits: "f*ol" is "fool", and "s***s"
+# stays "sucks" rather than becoming ambiguous with "sluts". They do not split spelled-out runs
+# (_SEGMENT): short ones such as "hoe" would cut ordinary words ("w h o e v e r").
 _MASKABLE_MORE = (
     "hoe", "hoes", "fool", "fools", "foolish", "dumbass", "jackass", "dipshit", "shithead",
     "dickhead", "bitchy", "fucks", "dicks", "cocks", "cunts", "sluts", "whores", "twats",

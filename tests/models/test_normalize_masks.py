@@ -14,8 +14,8 @@ def test_less_common_masked_words_are_filled(text: str, expected: str) -> None:
 
 
 def test_common_masked_word_wins_over_a_less_common_one() -> None:
-    """The mask "f**k" stays "fuck" though "fool" also has four letters and starts with f."""
-    assert normalize("f**k you").text == "fuck you"
+    """ "s***s" fits "sucks" and the less common "sluts": the common word is filled in."""
+    assert normalize("it s***s").text == "it sucks"
 
 
 def test_mask_that_fits_several_common_words_is_left_alone() -> None:
