@@ -112,12 +112,24 @@ _LEET = str.maketrans(
 )  # fmt: skip
 
 # A "word" that mixes letters with digits or symbols used for letters: "1d10t", "sh!t", "$hit".
+# A "$" ending a word after three letters is an "s" too ("idiot$"; "a$$" already has a symbol
+# inside); after fewer it is more often a currency ("US$", "HK$"). "!" and the like there are
+# punctuation (_TRAILING_PUNCT).
 _MIXED_WORD = re.compile(
-    r"(?<![\w@$!|+*#%])(?=[\w@$!|+*#%]*[a-z])(?=[\w@$!|+*#%]*[0-9@$!|+*#%][\w@$!|+*#%])"
+    r"(?<![\w@$!|+*#%])(?=[\w@$!|+*#%]*[a-z])"
+    r"(?=[\w@$!|+*#%]*(?:[0-9@$!|+*#%][\w@$!|+*#%]|[a-z]{3}\$+(?![\w@$!|+*#%])))"
     r"[\w@$!|+*#%]+"
 )
 _HAS_SUBST = re.compile(r"[0-9@$!|+*#%]")
-_SUBST_NEAR_LETTER = re.compile(r"[a-z][0-9@$!|+*#%]+[\w@$!|+*#%]|[0-9@$!|+*#%][a-z]")
+_SUBST_NEAR_LETTER = re.compile(
+    r"[a-z][0-9@$!|+*#%]+[\w@$!|+*#%]|[0-9@$!|+*#%][a-z]|[a-z]{3}\$+(?![\w@$!|+*#%])"
+)
+# A word of symbols and digits only, with a symbol that stands for a letter: "@$$", "$#!+".
+# Rewritten only when it spells a lexicon word: most such words are prices, scores or
+# punctuation ("$100", "!!!"). A mask alone is not enough ("45%" is not "a*s").
+_SYMBOL_WORD = re.compile(
+    r"(?<![\w@$!|+*#%])(?=[0-9@$!|+*#%]*[@$!|+])[0-9@$!|+*#%]{3,}(?![\w@$!|+*#%])"
+)
 _TRAILING_PUNCT = re.compile(r"[!|+*#%]+$")
 # Numbers with units or ordinals are not leetspeak ("2nd", "10am", "5km", "1980s").
 _NUMERIC_WORD = re.compile(
@@ -133,18 +145,45 @@ _MASKABLE = (
     "faggot", "fag", "twat", "wanker", "prick", "kill", "dumb", "loser", "scum", "hell",
     "motherfucker", "bullshit", "piss", "pissed", "suck", "sucks", "douche", "jerk", "you",
 )  # fmt: skip
-_MASK_INDEX: dict[tuple[int, str], list[str]] = {}
-for _w in _MASKABLE:
-    _MASK_INDEX.setdefault((len(_w), _w[0]), []).append(_w)
+# Less often masked words, consulted only when no word above fits: "f*ol" is "fool", and "s***s"
+# stays "sucks" rather than becoming ambiguous with "sluts". They do not split spelled-out runs
+# (_SEGMENT): short ones such as "hoe" would cut ordinary words ("w h o e v e r").
+_MASKABLE_MORE = (
+    "hoe", "hoes", "fool", "fools", "foolish", "dumbass", "jackass", "dipshit", "shithead",
+    "dickhead", "bitchy", "fucks", "dicks", "cocks", "cunts", "sluts", "whores", "twats",
+    "wankers", "pricks", "bastards", "losers", "jerks", "skank", "tits", "penis", "boobs",
+    "imbecile", "cretin", "fatass",
+)  # fmt: skip
+_LEXICON = frozenset(_MASKABLE + _MASKABLE_MORE)
+_MASK_TIERS: list[dict[tuple[int, str], list[str]]] = [{}, {}]
+for _tier, _words in zip(_MASK_TIERS, (_MASKABLE, _MASKABLE_MORE), strict=True):
+    for _w in _words:
+        _tier.setdefault((len(_w), _w[0]), []).append(_w)
 
 
 def _unmask(word: str) -> str:
-    """Fill "*"/"#"/"%" masks from the lexicon when exactly one word fits the pattern."""
+    """Fill "*"/"#"/"%" masks from the lexicon when exactly one word of a tier fits the pattern."""
     if not word or word[0] in "*#%":
         return word
     pattern = re.compile("".join("." if c in "*#%" else re.escape(c) for c in word) + r"\Z")
-    fits = [w for w in _MASK_INDEX.get((len(word), word[0]), ()) if pattern.match(w)]
-    return fits[0] if len(fits) == 1 else word
+    for tier in _MASK_TIERS:
+        fits = [w for w in tier.get((len(word), word[0]), ()) if pattern.match(w)]
+        if fits:
+            return fits[0] if len(fits) == 1 else word
+    return word
+
+
+def _spelled_word(word: str) -> str:
+    """A symbol-only word as the lexicon word it spells, with any trailing "!" kept; else as is."""
+    for core in (word, word.rstrip("!"), _TRAILING_PUNCT.sub("", word)):
+        if len(core) < 3:
+            continue
+        fixed = core.translate(_LEET)
+        if _WILDCARDS.search(fixed):
+            fixed = _unmask(fixed)
+        if fixed in _LEXICON:
+            return fixed + word[len(core) :]
+    return word
 
 
 def _fix_word(word: str) -> str:
@@ -253,6 +292,10 @@ def _leet(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
     return _fix_word(chunk), offs
 
 
+def _symbols(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
+    return _spelled_word(chunk), offs
+
+
 def normalize(text: str) -> Normalized:
     """Normalise a comment for scoring; never raises for any `str`."""
     if text.isascii():
@@ -266,6 +309,8 @@ def normalize(text: str) -> Normalized:
         s, offsets = _apply(s, offsets, _SPACED, _join_spaced)
     if _SUBST_NEAR_LETTER.search(s):
         s, offsets = _apply(s, offsets, _MIXED_WORD, _leet)
+    if _SYMBOL_WORD.search(s):
+        s, offsets = _apply(s, offsets, _SYMBOL_WORD, _symbols)
     if _STRETCH.search(s):
         s, offsets = _apply(s, offsets, _STRETCH, _squeeze)
     return Normalized(text, s, tuple(offsets))
