@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import redis
@@ -45,19 +45,42 @@ def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tupl
     copies through when the later one is decided first. The count only grows, so the copy
     decided last always sees every other one.
     """
-    print_ = fingerprint(comment["text"])
-    if print_ == _NO_WORDS:
-        return 0, 0
-    key = repeats_key(comment["site_id"], print_)
-    at = _timestamp(comment["created_at"])
-    member = f"{comment['id']}:{comment['author_id']}"
+    return count_repeats_many(conn, [(comment, window_seconds)])[0]
+
+
+def count_repeats_many(
+    conn: redis.Redis, comments: Sequence[tuple[dict, int]]
+) -> list[tuple[int, int]]:
+    """count_repeats for (comment, window) pairs in order, in one round trip (a batch).
+
+    One MULTI/EXEC: each comment's commands run after the previous comment's, exactly as one
+    call per comment in this order would, and no other worker's commands come in between.
+    """
     pipe = conn.pipeline(transaction=True)
-    pipe.zadd(key, {member: at}, nx=True)
-    pipe.zremrangebyscore(key, "-inf", f"({at - window_seconds}")
-    pipe.zremrangebyrank(key, 0, -MAX_REMEMBERED - 1)
-    pipe.zrangebyscore(key, at - window_seconds, at + window_seconds)
-    pipe.expire(key, window_seconds + 60)
-    copies = pipe.execute()[3]
+    asked: list[int] = []  # index of each comment whose copies the pipeline reads
+    for i, (comment, window_seconds) in enumerate(comments):
+        print_ = fingerprint(comment["text"])
+        if print_ == _NO_WORDS:
+            continue
+        key = repeats_key(comment["site_id"], print_)
+        at = _timestamp(comment["created_at"])
+        member = f"{comment['id']}:{comment['author_id']}"
+        pipe.zadd(key, {member: at}, nx=True)
+        pipe.zremrangebyscore(key, "-inf", f"({at - window_seconds}")
+        pipe.zremrangebyrank(key, 0, -MAX_REMEMBERED - 1)
+        pipe.zrangebyscore(key, at - window_seconds, at + window_seconds)
+        pipe.expire(key, window_seconds + 60)
+        asked.append(i)
+    counts = [(0, 0)] * len(comments)
+    if not asked:
+        return counts
+    results = pipe.execute()
+    for n, i in enumerate(asked):
+        counts[i] = _tally(comments[i][0], results[5 * n + 3])
+    return counts
+
+
+def _tally(comment: dict, copies: list) -> tuple[int, int]:
     same = 0
     others: set[str] = set()
     for raw in copies:
@@ -101,11 +124,15 @@ def author_context(
     comment: dict,
     policy: Policy,
     decided: Mapping[str, str] | None = None,
+    repeats: tuple[int, int] | None = None,
 ) -> AuthorContext:
-    """`decided`: statuses of comments decided in the same batch, not yet stored."""
+    """`decided`: statuses of comments decided in the same batch, not yet stored; `repeats`:
+    count_repeats already done for the batch (`count_repeats_many`)."""
     same = cross = 0
     if policy.repeats.action != "allow":
-        same, cross = count_repeats(conn, comment, policy.repeats.window_seconds)
+        if repeats is None:
+            repeats = count_repeats(conn, comment, policy.repeats.window_seconds)
+        same, cross = repeats
     limit = max(
         policy.new_commenter.first_n if policy.new_commenter.enabled else 0,
         policy.author_history.window if policy.author_history.enabled else 0,

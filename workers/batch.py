@@ -61,6 +61,7 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         rt.models_seconds += time.perf_counter() - scoring_started
         rt.models_cpu_seconds += time.process_time() - scoring_cpu
         with rt.engine.begin() as conn:
+            jobs.prefetch_repeats(rt, conn, comments)
             decided: dict[str, str] = {}  # statuses this batch gave, for author history
             outcomes = [
                 {"comment_id": comment["id"], **vars(outcome)}
