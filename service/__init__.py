@@ -15,9 +15,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("MODERATION_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance or None)
 
-    from service import api, broker, cli, config, db, moderation, outages, problems
+    from service import api, broker, cli, config, db, moderation, outages, problems, url_ids
 
     config.load_config(app, overrides)
+    url_ids.init_app(app)
     problems.init_app(app)
     outages.init_app(app)
     db.init_app(app)
