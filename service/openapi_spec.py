@@ -53,6 +53,10 @@ def problems(*codes: int, media: str = PROBLEM, schema: str = "Problem") -> dict
     return out
 
 
+NUL_IN_URL = {
+    "description": "A NUL character (%00) in the URL",
+    "content": {PROBLEM: {"schema": ref("Problem")}},
+}
 IDEMPOTENCY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -399,6 +403,10 @@ def build(config: Config) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS]:
         paths.update(group(config))
+    for operations in paths.values():
+        for operation in operations.values():
+            # Any URL with %00 is refused (service.integrations.conventions).
+            operation["responses"].setdefault("400", NUL_IN_URL)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -121,7 +121,8 @@ def _expected_version() -> int | None:
         return None
     if request.if_match.star_tag:
         return None
-    tags = list(request.if_match.as_set())
+    # `If-Match: ""` parses as one tag that is None.
+    tags = [tag for tag in request.if_match.as_set() if tag is not None]
     # ASCII digits only: str.isdigit() also passes "²", which int() refuses. No version has more
     # than ten digits, and int() of thousands of digits raises too.
     if len(tags) != 1 or not _VERSION_TAG.fullmatch(tags[0]):

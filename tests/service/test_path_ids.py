@@ -1,5 +1,6 @@
-"""Path ids no column can hold, and malformed If-Match headers: a 4xx problem on every database,
-never a 500 (PostgreSQL refuses an out-of-range integer literal instead of finding nothing)."""
+"""Path ids no column can hold, NUL characters in URLs and malformed If-Match headers: a 4xx
+problem on every database, never a 500 (PostgreSQL refuses an out-of-range integer literal or a
+NUL in text instead of finding nothing)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,7 @@ def test_a_redelivery_of_a_huge_delivery_id_is_404(server_app: Flask) -> None:
     "if_match",
     [
         '"²"',  # str.isdigit() says yes, int() says no
+        '""',  # werkzeug parses it as one tag that is None
         '"١"',
         '"99999999999999999999999"',
         '"' + "9" * 5000 + '"',
@@ -136,3 +138,28 @@ def test_a_malformed_if_none_match_just_reads_the_policy(app: Flask, if_none_mat
     headers = {"Authorization": f"Bearer {key}", "If-None-Match": if_none_match}
     response = app.test_client().get("/v1/site/policy", headers=headers)
     assert response.status_code == 200 and response.json["version"] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/comments?external_id=%00",
+        "/v1/comments/c%00",
+        "/v1/site/webhooks/%00/deliveries",
+        "/v1/site/policy?x=%00",
+        "/v1/admin/models/shadow/report?version=%00",
+        "/queue?site=%00",
+        "/comments/%00/audit",
+    ],
+)
+def test_a_nul_in_the_url_is_400(server_app: Flask, url: str) -> None:
+    client, headers = _with_every_credential(server_app)
+    _assert_problem(client.get(url, headers=headers), 400, url)
+
+
+def test_a_nul_in_a_perspective_url_is_400_in_googles_shape(server_app: Flask) -> None:
+    response = server_app.test_client().post(
+        "/v1alpha1/comments:analyze?key=%00", json={"comment": {"text": "hi"}}
+    )
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == 400
