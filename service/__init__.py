@@ -15,7 +15,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("MODERATION_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance or None)
 
-    from service import api, broker, cli, config, db, moderation, outages, problems
+    from service import api, broker, cli, config, db, moderation, outages, problems, url_ids
 
     config.load_config(app, overrides)
     proxies = int(app.config["TRUSTED_PROXIES"])
@@ -25,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    url_ids.init_app(app)
     problems.init_app(app)
     outages.init_app(app)
     db.init_app(app)

@@ -53,6 +53,10 @@ def problems(*codes: int, media: str = PROBLEM, schema: str = "Problem") -> dict
     return out
 
 
+NUL_IN_URL = {
+    "description": "A NUL character (%00) in the URL",
+    "content": {PROBLEM: {"schema": ref("Problem")}},
+}
 IDEMPOTENCY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -394,21 +398,31 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 
 def build(config: Config) -> dict[str, Any]:
+    from service import openapi_paths  # imports this module's helpers
+
     paths: dict[str, Any] = {}
-    for group in PATH_GROUPS:
+    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS]:
         paths.update(group(config))
+    for operations in paths.values():
+        for operation in operations.values():
+            # Any URL with %00 is refused (service.integrations.conventions).
+            operation["responses"].setdefault("400", NUL_IN_URL)
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Comment moderation",
             "version": "1",
-            "description": "Site backends post comments and read decisions; webhooks, a "
-            "Perspective-compatible API and a Coral Talk phase for integrations. Errors are "
+            "description": "Site backends post comments, read decisions and manage their "
+            "policy; webhooks, a Perspective-compatible API and a Coral Talk phase for "
+            "integrations; model operations for admins. Errors are "
             "RFC 9457 problem details, except under /v1alpha1 (Google's error shape).",
         },
         "security": [{"bearer": []}],
         "paths": paths,
-        "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": schemas(config)},
+        "components": {
+            "securitySchemes": {**SECURITY_SCHEMES, **openapi_paths.SECURITY_SCHEMES},
+            "schemas": {**schemas(config), **openapi_paths.schemas()},
+        },
     }
 
 

@@ -8,6 +8,8 @@ lets a client poll cheaply (304).
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, jsonify, request
 
 from models.policy import Policy, PolicyError
@@ -98,6 +100,7 @@ def get_version(version: int):
     return _answer(found)
 
 
+_VERSION_TAG = re.compile(r"[0-9]{1,10}")
 _ENVELOPE = frozenset({"site_id", "version", "created_at", "created_by", "changed", "policy"})
 
 
@@ -118,7 +121,10 @@ def _expected_version() -> int | None:
         return None
     if request.if_match.star_tag:
         return None
-    tags = list(request.if_match.as_set())
-    if len(tags) != 1 or not tags[0].isdigit():
+    # `If-Match: ""` parses as one tag that is None.
+    tags = [tag for tag in request.if_match.as_set() if tag is not None]
+    # ASCII digits only: str.isdigit() also passes "²", which int() refuses. No version has more
+    # than ten digits, and int() of thousands of digits raises too.
+    if len(tags) != 1 or not _VERSION_TAG.fullmatch(tags[0]):
         raise Problem(412, "Precondition Failed", 'If-Match must name one version ETag, e.g. "3".')
     return int(tags[0])

@@ -1,6 +1,7 @@
-"""API conventions every POST and every keyed request gets: Idempotency-Key and rate limits.
+"""API conventions every POST and every keyed request gets: Idempotency-Key and rate limits
+(and every request: a URL with a NUL character, %00, is a 400).
 
-Both live in Redis, so every web process sees the same counts and the same stored responses.
+The first two live in Redis, so every web process sees the same counts and stored responses.
 Both are keyed by the presented site key (its hash), so one site cannot use up another's limit
 or read another's stored responses; requests without a key pass through (they fail auth anyway).
 """
@@ -34,6 +35,7 @@ IN_FLIGHT = "in-flight"
 def init_app(app: Flask) -> None:
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
+    app.before_request(_refuse_nul)
     app.before_request(_rate_limit)
     app.before_request(_idempotency_start)
     app.after_request(_idempotency_store)
@@ -50,6 +52,15 @@ def _error(status: int, title: str, detail: str, headers: dict[str, str] | None 
     if request.path.startswith("/v1alpha1/"):  # Perspective's clients expect Google's shape
         return error_response(status, detail, headers)
     return problem_response(status, title, detail, headers=headers)
+
+
+def _refuse_nul() -> Response | None:
+    """No real path or query value has a NUL, and PostgreSQL refuses one in any text parameter."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        return _error(400, "Bad Request", "The URL contains a NUL character (%00).")
+    return None
 
 
 def _rate_limit() -> Response | None:
