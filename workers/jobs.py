@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from redis.client import Pipeline
 
 from models.classifier import Classifier
 from service import broker, events, store
@@ -154,17 +153,12 @@ def after_commit_many(
         )
 
 
-def signal_decided(rt: runtime.Runtime, comment_ids: list[str], pipe: Pipeline | None = None):
-    """Wake API requests waiting for these decisions (?wait=...), in one round trip.
-
-    Given a pipeline, only adds to it (the caller executes it with its own commands).
-    """
+def signal_decided(rt: runtime.Runtime, comment_ids: list[str]) -> None:
+    """Wake API requests waiting for these decisions (?wait=...), in one round trip."""
     ttl = int(rt.config["DECISION_SIGNAL_TTL_SECONDS"])
-    own = pipe is None
-    pipe = rt.redis.pipeline(transaction=False) if pipe is None else pipe
+    pipe = rt.redis.pipeline(transaction=False)
     for comment_id in comment_ids:
         key = broker.decision_signal_key(comment_id)
         pipe.lpush(key, "1")
         pipe.expire(key, ttl)
-    if own:
-        pipe.execute()
+    pipe.execute()
