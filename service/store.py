@@ -30,20 +30,34 @@ def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) ->
         "updated_at": now,
         **fields,
     }
-    # ON CONFLICT on the site's own id only (a savepoint would cost two more round trips);
-    # any other conflict still raises.
-    insert = (
-        db.dialect_insert(conn, db.comments)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
-        .returning(db.comments.c.id)
-    )
-    if conn.execute(insert).first() is None:
+    if conn.execute(_insert_new_comment(conn), row).first() is None:
         existing = find_by_external_id(conn, site_id, fields["external_id"])
         if existing is None:  # deleted in between: cannot happen while comments are kept
             raise RuntimeError(f"comment {fields['external_id']!r} conflicted but is not stored")
         return existing, False
     return row, True
+
+
+# Built once per database dialect and given the row as parameters: building the statement with
+# its values for each comment cost more CPU than the round trip to the database.
+_INSERT_NEW_COMMENT: dict[str, sa.Insert] = {}
+
+
+def _insert_new_comment(conn: sa.Connection) -> sa.Insert:
+    """INSERT ... ON CONFLICT (site_id, external_id) DO NOTHING RETURNING id.
+
+    ON CONFLICT on the site's own id only (a savepoint would cost two more round trips); any
+    other conflict still raises.
+    """
+    statement = _INSERT_NEW_COMMENT.get(conn.dialect.name)
+    if statement is None:
+        statement = (
+            db.dialect_insert(conn, db.comments)
+            .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
+            .returning(db.comments.c.id)
+        )
+        _INSERT_NEW_COMMENT[conn.dialect.name] = statement
+    return statement
 
 
 def get_comment(conn: sa.Connection, comment_id: str, site_id: str | None = None) -> dict | None:

@@ -25,6 +25,7 @@ from flask import Flask
 
 from service import create_app, db, model_state
 from service.cli import create_site_record
+from service.integrations import tally
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MODERATION_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
@@ -102,6 +103,8 @@ def _build_app(tmp_path: Path, model_dir: tuple[Path, str], **overrides: object)
 
 
 def _teardown(app: Flask) -> None:
+    # Before its Redis goes: the process-wide flusher would otherwise keep dialling a dead one.
+    tally.unregister(app.extensions.pop("metrics_tally", None))
     app.extensions["redis"].flushdb()
     engine = app.extensions["db_engine"]
     if engine.dialect.name == "postgresql":

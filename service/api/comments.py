@@ -16,9 +16,10 @@ from service.requests_json import FieldErrors, json_body, optional_str, required
 
 @bp.post("/comments")
 def post_comment():
-    # One connection and transaction for the key lookup and the insert: the hot path of the
-    # service, where each extra checkout or round trip to the database shows in throughput.
-    with db.engine().begin() as conn:
+    # The hot path of the service, where each round trip to the database shows in throughput:
+    # one connection for the key lookup and the insert, and no transaction around them (the
+    # insert is one statement, atomic on its own), which spares BEGIN and COMMIT.
+    with db.autocommit_engine().connect() as conn:
         site = require_site(conn=conn)
         wait_ms = _wait_ms()
         fields = _comment_fields(json_body())

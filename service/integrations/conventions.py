@@ -63,6 +63,14 @@ def _refuse_nul() -> Response | None:
     return None
 
 
+# One script, one reply: the window's count so far and its seconds left.
+_COUNT_IN_WINDOW = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+local count = redis.call('INCR', KEYS[1])
+return {count, redis.call('TTL', KEYS[1])}
+"""
+
+
 def _rate_limit() -> Response | None:
     caller = _caller()
     if caller is None:
@@ -72,11 +80,8 @@ def _rate_limit() -> Response | None:
     # which keeps it): no minute-boundary bursts, and it runs on Redis 6 (no EXPIRE NX).
     key = f"moderation:rate:{caller}"
     try:
-        pipe = broker.connection().pipeline(transaction=False)
-        pipe.set(key, 0, ex=60, nx=True)
-        pipe.incr(key)
-        pipe.ttl(key)
-        _, count, ttl = pipe.execute()
+        conn = broker.connection()
+        count, ttl = conn.register_script(_COUNT_IN_WINDOW)(keys=[key], args=[60])
     except RedisError:
         return None  # the limiter failing open beats refusing every request
     if count > limit:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Flask
 from rq import Worker
 
 from service import create_app
+from service.integrations import tally
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 
 COMMENT = {"id": "c1", "text": "Nice article", "article": {"id": "a1"}, "author": {"id": "u1"}}
@@ -134,12 +136,18 @@ def test_metrics_count_across_processes(client) -> None:
     client.post("/v1/comments", json=COMMENT, headers=auth(key))
     client.get("/v1/comments/nope", headers=auth(key))
     work_queue(app)
-    # Scraped from another web process: the counts live in Redis, not in this one.
-    text = second_process_app(app).test_client().get("/metrics").get_data(as_text=True)
-    assert (
+    # Scraped from another web process: the counts live in Redis, not in this one. This
+    # process adds its request counts to Redis once a second, so they show within a second.
+    other = second_process_app(app).test_client()
+    posted = (
         'moderation_http_requests_total{endpoint="/v1/comments",method="POST",status="202"} 1.0'
-        in text
     )
+    deadline = time.monotonic() + 1 + 2 * tally.FLUSH_SECONDS
+    text = other.get("/metrics").get_data(as_text=True)
+    while posted not in text and time.monotonic() < deadline:
+        time.sleep(0.05)
+        text = other.get("/metrics").get_data(as_text=True)
+    assert posted in text
     assert 'endpoint="/v1/comments/<comment_id>",method="GET",status="404"} 1.0' in text
     assert 'moderation_http_request_duration_seconds_count{endpoint="/v1/comments"} 1.0' in text
     assert 'moderation_scoring_duration_seconds_count{kind="queued"} 1.0' in text
