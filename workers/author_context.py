@@ -48,50 +48,66 @@ def count_repeats(conn: redis.Redis, comment: dict, window_seconds: int) -> tupl
     return count_repeats_many(conn, [(comment, window_seconds)])[0]
 
 
+# For each comment, in order: remember it, forget copies older than the window and all but the
+# latest MAX_REMEMBERED, then count the other copies in the window: by the same author, and
+# distinct other authors. One script for the whole batch: atomic like MULTI/EXEC, but one
+# command and a reply of two integers a comment instead of five commands and the member lists.
+_COUNT_COPIES = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local base = (i - 1) * 4
+  local member, at, window = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
+  local own_id, author = ARGV[base + 4], string.sub(member, #ARGV[base + 4] + 2)
+  redis.call('ZADD', key, 'NX', at, member)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('(%.17g', at - window))
+  redis.call('ZREMRANGEBYRANK', key, 0, -tonumber(ARGV[#ARGV]) - 1)
+  local same, others, seen = 0, 0, {}
+  for _, copy in ipairs(redis.call('ZRANGEBYSCORE', key, at - window, at + window)) do
+    local sep = string.find(copy, ':', 1, true)
+    if sep and string.sub(copy, 1, sep - 1) ~= own_id then
+      local by = string.sub(copy, sep + 1)
+      if by == author then
+        same = same + 1
+      elseif not seen[by] then
+        seen[by] = true
+        others = others + 1
+      end
+    end
+  end
+  redis.call('EXPIRE', key, window + 60)
+  counts[#counts + 1] = same
+  counts[#counts + 1] = others
+end
+return counts
+"""
+
+
 def count_repeats_many(
     conn: redis.Redis, comments: Sequence[tuple[dict, int]]
 ) -> list[tuple[int, int]]:
     """count_repeats for (comment, window) pairs in order, in one round trip (a batch).
 
-    One MULTI/EXEC: each comment's commands run after the previous comment's, exactly as one
-    call per comment in this order would, and no other worker's commands come in between.
+    Each comment's commands run after the previous comment's, exactly as one call per comment
+    in this order would, and no other worker's commands come in between.
     """
-    pipe = conn.pipeline(transaction=True)
-    asked: list[int] = []  # index of each comment whose copies the pipeline reads
+    keys: list[str] = []
+    args: list[str | float | int] = []
+    asked: list[int] = []  # index of each comment whose copies the script counts
     for i, (comment, window_seconds) in enumerate(comments):
         print_ = fingerprint(comment["text"])
         if print_ == _NO_WORDS:
             continue
-        key = repeats_key(comment["site_id"], print_)
-        at = _timestamp(comment["created_at"])
+        keys.append(repeats_key(comment["site_id"], print_))
         member = f"{comment['id']}:{comment['author_id']}"
-        pipe.zadd(key, {member: at}, nx=True)
-        pipe.zremrangebyscore(key, "-inf", f"({at - window_seconds}")
-        pipe.zremrangebyrank(key, 0, -MAX_REMEMBERED - 1)
-        pipe.zrangebyscore(key, at - window_seconds, at + window_seconds)
-        pipe.expire(key, window_seconds + 60)
+        args += [member, repr(_timestamp(comment["created_at"])), window_seconds, comment["id"]]
         asked.append(i)
     counts = [(0, 0)] * len(comments)
     if not asked:
         return counts
-    results = pipe.execute()
+    flat = conn.register_script(_COUNT_COPIES)(keys=keys, args=[*args, MAX_REMEMBERED])
     for n, i in enumerate(asked):
-        counts[i] = _tally(comments[i][0], results[5 * n + 3])
+        counts[i] = (int(flat[2 * n]), int(flat[2 * n + 1]))
     return counts
-
-
-def _tally(comment: dict, copies: list) -> tuple[int, int]:
-    same = 0
-    others: set[str] = set()
-    for raw in copies:
-        comment_id, _, author = (raw.decode() if isinstance(raw, bytes) else raw).partition(":")
-        if comment_id == comment["id"]:
-            continue
-        if author == comment["author_id"]:
-            same += 1
-        else:
-            others.add(author)
-    return same, len(others)
 
 
 def history(
