@@ -11,6 +11,7 @@ that does nothing when it does not match.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -296,8 +297,20 @@ def _symbols(chunk: str, offs: list[int]) -> tuple[str, list[int]]:
     return _spelled_word(chunk), offs
 
 
+# A worker normalises each comment of a batch up to three times (scores, rules, repeats): keep
+# the latest ones. Long texts are left out, so the cache stays small (their offsets are big).
+_CACHED_BATCH = 256
+_CACHED_MAX_CHARS = 2_000
+
+
 def normalize(text: str) -> Normalized:
     """Normalise a comment for scoring; never raises for any `str`."""
+    if len(text) <= _CACHED_MAX_CHARS:
+        return _normalize_cached(text)
+    return _normalize(text)
+
+
+def _normalize(text: str) -> Normalized:
     if text.isascii():
         s = text.lower()
         offsets = list(range(len(text)))
@@ -314,3 +327,6 @@ def normalize(text: str) -> Normalized:
     if _STRETCH.search(s):
         s, offsets = _apply(s, offsets, _STRETCH, _squeeze)
     return Normalized(text, s, tuple(offsets))
+
+
+_normalize_cached = functools.lru_cache(maxsize=_CACHED_BATCH)(_normalize)
