@@ -20,6 +20,7 @@ from prometheus_client.core import (
     HistogramMetricFamily,
     Metric,
 )
+from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue
 
@@ -52,15 +53,24 @@ def _bucket(buckets: tuple[float, ...], seconds: float) -> int:
 
 def observe(conn: redis.Redis, hash_name: str, label: str, seconds: float, buckets) -> None:
     pipe = conn.pipeline(transaction=False)
+    _add_observation(pipe, hash_name, label, seconds, buckets)
+    pipe.execute()
+
+
+def _add_observation(pipe: Pipeline, hash_name: str, label: str, seconds: float, buckets) -> None:
     pipe.hincrby(hash_name, f"{label}|{_bucket(buckets, seconds)}", 1)
     pipe.hincrbyfloat(hash_name, f"{label}|sum", seconds)
-    pipe.execute()
 
 
 def observe_scoring(conn: redis.Redis, kind: str, seconds: float) -> None:
     """Called by the workers: time spent scoring one comment (kind: queued or sync)."""
     with contextlib.suppress(RedisError):
         observe(conn, SCORING, kind, seconds, SCORING_BUCKETS)
+
+
+def add_scoring(pipe: Pipeline, kind: str, seconds: float) -> None:
+    """observe_scoring onto a pipeline the caller sends anyway (the sync path's answer)."""
+    _add_observation(pipe, SCORING, kind, seconds, SCORING_BUCKETS)
 
 
 def observe_scoring_batch(conn: redis.Redis, kind: str, seconds_each: list[float]) -> None:

@@ -67,3 +67,17 @@ def test_supported_languages_match_the_installed_model() -> None:
 
     labels = set(LanguageIdentifier.from_model_file(MODEL_FILE).nb_classes)
     assert labels - {"zxx"} == SUPPORTED_LANGUAGES
+
+
+def test_only_plain_english_skips_the_model() -> None:
+    from models.langid import looks_english
+
+    foreign = [text for lang, text in SAMPLES if lang != "en"] + NON_ENGLISH
+    assert not [text for text in foreign if looks_english(text)]
+    assert looks_english("I think that you should read the report before you comment on it.")
+    assert looks_english("THEY WOULD HAVE KNOWN ABOUT THE RISKS, WHICH IS THE POINT")
+    # A quote in English inside a comment in another language is not enough.
+    assert not looks_english(
+        "El ministro dijo 'the people have spoken' pero nadie le cree en el pueblo, "
+        "y los precios siguen subiendo cada semana sin que nadie haga nada."
+    )
