@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="report folder")
     args = parser.parse_args(argv)
 
-    from models.evaluation.markdown import _bias, _headline
+    from models.evaluation.markdown import _bias, _headline, peer_training
     from models.evaluation.report import evaluate
 
     app = create_app()
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     peer = report["peer"]
     beside = f"{peer['name']} {peer['version']}" if peer else "no peer"
     print(f"\nModel {version} beside {beside}")
-    print("\n".join(["", *_headline(report), "", *_bias(report)]))
+    print("\n".join(["", *_headline(report), "", *peer_training(report), *_bias(report)]))
     print(f"\nFull report: {out / 'report.md'}")
     return 0
 

@@ -12,11 +12,58 @@ def _f(v, digits: int = 3) -> str:
 
 
 def _headline(report: dict) -> list[str]:
-    lines = ["| source | category | n | ours ROC-AUC | peer ROC-AUC |", "|---|---|---|---|---|"]
+    lines = [
+        "| source | category | n | ours ROC-AUC | peer ROC-AUC | peer's recipe on our data |",
+        "|---|---|---|---|---|---|",
+    ]
     for src, cats in report["per_source_auc"].items():
         for cat, v in cats.items():
-            lines.append(f"| {src} | {cat} | {v['n']} | {_f(v['ours'])} | {_f(v['peer'])} |")
+            lines.append(
+                f"| {src} | {cat} | {v['n']} | {_f(v['ours'])} | {_f(v['peer'])} "
+                f"| {_f(v.get('peer_recipe'))} |"
+            )
     return lines
+
+
+# Rows of the sets the peer says it was trained on (data READMEs in ../shared/data).
+KAGGLE_TRAIN_ROWS = 159_571
+DAVIDSON_ROWS = 24_783
+
+
+def peer_training(report: dict) -> list[str]:
+    """What the peer was trained on, and why some of its test figures are not like for like."""
+    info = report.get("peer_training")
+    if not info:
+        return []
+    lines = ["## What the peer was trained on", ""]
+    n = info.get("corpus_size")
+    if n:
+        lines.append(
+            f"- Its vectorizer's idf says it was fitted on **{n:,} documents**: the labelled "
+            f"Kaggle Jigsaw training set ({KAGGLE_TRAIN_ROWS:,} Wikipedia talk comments) plus "
+            f"all of Davidson ({DAVIDSON_ROWS:,} tweets) make "
+            f"{KAGGLE_TRAIN_ROWS + DAVIDSON_ROWS:,}. So it has seen our Davidson test split. "
+            "The Wikipedia sample comes from the same Wikipedia Talk annotations (Wulczyn et "
+            f"al. 2017) as the Kaggle training set, so it has seen {KAGGLE_TRAIN_ROWS:,} "
+            "comments like it, probably these among them."
+        )
+    overlap = info.get("kaggle_overlap")
+    if overlap:
+        tr, te = overlap["kaggle_train"], overlap["kaggle_test"]
+        lines.append(
+            f"- Our Jigsaw sample comes from the Kaggle **test** set: it holds "
+            f"{te['in_our_sample']} of the {te['rows']} Kaggle-test rows in jigsaw-toxic-mini "
+            f"({te['toxic_in_our_sample']} of their {te['toxic']} toxic ones) and "
+            f"{tr['in_our_sample']} of its {tr['rows']} Kaggle-train rows. The peer never saw "
+            "those comments; we have no Kaggle-train comments to train on."
+        )
+    if info.get("recipe_train_rows"):
+        lines.append(
+            f'- "Peer\'s recipe on our data": its vectorizer and model settings fitted on our '
+            f"{info['recipe_train_rows']:,} training rows of {', '.join(info['recipe_sources'])}"
+            " (the data it names, as far as we hold it). That is its method without its data."
+        )
+    return [*lines, ""]
 
 
 def _bias(report: dict) -> list[str]:
@@ -98,6 +145,7 @@ def render(report: dict, plots: list[str]) -> str:
             )
         lines.append("")
     lines += ["## Test ROC-AUC per source and category", "", *_headline(report), ""]
+    lines += peer_training(report)
     lines += ["## Bias (toxicity score)", "", *_bias(report), ""]
     sf = report["span_f1"]
     lines += ["## Evidence spans", ""]

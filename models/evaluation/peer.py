@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,12 @@ class Peer:
         if not texts:
             return np.zeros(0)
         return np.asarray(self._module.predict_prob(list(texts)), dtype=float)
+
+    def fitted_parts(self) -> tuple[Any, Any] | None:
+        """(vectorizer, model) the peer scores with, or None where the package hides them."""
+        inner = getattr(self._module, "profanity_check", self._module)
+        parts = getattr(inner, "vectorizer", None), getattr(inner, "model", None)
+        return None if None in parts else parts
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Same shape as Classifier.score, for the speed measurement."""

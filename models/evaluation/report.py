@@ -10,7 +10,7 @@ from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
 
 from models import datasets
 from models.classifier import Classifier
-from models.evaluation import bias, evasion, spans
+from models.evaluation import bias, evasion, peer_check, spans
 from models.evaluation.markdown import render
 from models.evaluation.peer import PEER_CATEGORIES, Peer, load_peer
 from models.evaluation.speed import speed
@@ -37,13 +37,16 @@ def _test_sets(data_dir: Path, seed: int, limit: int | None) -> dict[str, list[d
     return out
 
 
-def _per_source(clf: Classifier, peer: Peer | None, sets: dict) -> tuple[dict, dict]:
+def _per_source(
+    clf: Classifier, peer: Peer | None, sets: dict, recipe: peer_check.Recipe | None = None
+) -> tuple[dict, dict]:
     table: dict[str, dict] = {}
     curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
     for name, rows in sets.items():
         texts = [r.text for r in rows]
         ours = clf.probabilities(texts)
         theirs = peer.predict(texts) if peer else None
+        remade = recipe.predict(texts) if recipe else None
         for k, cat in enumerate(clf.categories):
             idx = [i for i, r in enumerate(rows) if cat in r.labels]
             if not idx:
@@ -55,7 +58,14 @@ def _per_source(clf: Classifier, peer: Peer | None, sets: dict) -> tuple[dict, d
             peer_auc = (
                 _auc(y, theirs[idx]) if theirs is not None and cat in PEER_CATEGORIES else None
             )
-            table.setdefault(name, {})[cat] = {"n": len(idx), "ours": ours_auc, "peer": peer_auc}
+            remade_too = remade is not None and peer_auc is not None
+            recipe_auc = _auc(y, remade[idx]) if remade_too else None
+            table.setdefault(name, {})[cat] = {
+                "n": len(idx),
+                "ours": ours_auc,
+                "peer": peer_auc,
+                "peer_recipe": recipe_auc,
+            }
             y0, o0, t0 = curves.get(cat, (np.zeros(0), np.zeros(0), np.zeros(0)))
             curves[cat] = (
                 np.concatenate([y0, y]),
@@ -129,6 +139,30 @@ def _evasion(clf: Classifier, peer: Peer | None, sets: dict, limit: int) -> dict
     return out
 
 
+def _peer_training(
+    peer: Peer | None, recipe: peer_check.Recipe | None, data_dir: Path, seed: int
+) -> dict | None:
+    """What the peer was trained on (see models/evaluation/peer_check.py)."""
+    if peer is None:
+        return None
+    parts = peer.fitted_parts()
+    sample = datasets.SOURCES["jigsaw-toxic-binary-sample"]
+    texts = []
+    if datasets.available(sample, data_dir):
+        texts = [r.text for r in datasets.load(sample.name, data_dir, seed=seed)]
+    return {
+        "corpus_size": peer_check.corpus_size(parts[0]) if parts else None,
+        "kaggle_overlap": peer_check.kaggle_overlap(data_dir, texts) if texts else None,
+        "recipe_sources": list(peer_check.RECIPE_SOURCES),
+        "recipe_train_rows": recipe.rows if recipe else None,
+    }
+
+
+def _recipe(peer: Peer | None, data_dir: Path, seed: int) -> peer_check.Recipe | None:
+    parts = peer.fitted_parts() if peer else None
+    return peer_check.Recipe(*parts).fit(data_dir, seed) if parts else None
+
+
 def _span_f1(clf: Classifier, peer: Peer | None, data_dir: Path, limit: int | None) -> dict:
     if not datasets.available(datasets.SOURCES["toxic-spans-civil-comments"], data_dir):
         return {}
@@ -151,7 +185,8 @@ def evaluate(
     out_dir.mkdir(parents=True, exist_ok=True)
     peer = load_peer() if use_peer else None
     sets = _test_sets(data_dir, seed, limit)
-    table, curves = _per_source(classifier, peer, sets)
+    recipe = _recipe(peer, data_dir, seed)
+    table, curves = _per_source(classifier, peer, sets, recipe)
     thresholds = {
         cat: {
             "ours": _threshold_table(y, o),
@@ -165,6 +200,7 @@ def evaluate(
         "peer": {"name": Peer.name, "version": peer.version} if peer else None,
         "missing_sources": datasets.missing_sources(data_dir),
         "per_source_auc": table,
+        "peer_training": _peer_training(peer, recipe, data_dir, seed),
         "thresholds": thresholds,
         "bias": _bias(classifier, peer, data_dir, limit),
         "span_f1": _span_f1(classifier, peer, data_dir, limit),

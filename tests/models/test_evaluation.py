@@ -3,7 +3,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models.evaluation import bias, evasion, spans, speed
+from models import datasets
+from models.evaluation import bias, evasion, peer_check, spans, speed
 from models.evaluation.report import evaluate
 from models.normalize import normalize
 
@@ -48,3 +49,70 @@ def test_report_is_written_without_the_peer(small_classifier, data_dir: Path, tm
     assert report["peer"] is None
     assert "not installed" in (tmp_path / "report.md").read_text()
     assert json.loads((tmp_path / "report.json").read_text())["per_source_auc"]
+
+
+def test_corpus_size_is_read_off_a_fitted_vectorizers_idf() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(400)]
+    for n_docs, min_df in ((1_234, 0.001), (3_001, 2)):
+        docs = [" ".join(rng.choice(words, size=12)) for _ in range(n_docs)]
+        vectorizer = TfidfVectorizer(min_df=min_df).fit(docs)
+        assert peer_check.corpus_size(vectorizer) == n_docs
+    assert peer_check.corpus_size(TfidfVectorizer(smooth_idf=False).fit(docs)) is None
+
+
+def test_kaggle_overlap_counts_rows_of_each_split_in_our_sample(data_dir: Path) -> None:
+    mini = data_dir / "jigsaw-toxic-mini"
+    test_rows = list(datasets._read(mini / "test_proced.csv"))
+    toxic = [r["comment_text"] for r in test_rows if r["toxic"] == "1"][:3]
+    # Whitespace and case do not hide a row.
+    sample = [t.upper() + "  " for t in toxic] + ["not in either file"]
+    overlap = peer_check.kaggle_overlap(data_dir, sample)
+    assert overlap["kaggle_test"]["in_our_sample"] == 3
+    assert overlap["kaggle_test"]["toxic_in_our_sample"] == 3
+    assert overlap["kaggle_test"]["rows"] == len(test_rows)
+    assert overlap["kaggle_train"]["in_our_sample"] == 0
+
+
+class _FakePeerModule:
+    """Stands in for alt-profanity-check: a fitted vectorizer and model, and predict_prob."""
+
+    def __init__(self) -> None:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        texts = ["you idiot", "thanks a lot", "shut up moron", "nice point", "idiot moron"] * 4
+        # Marker words in 0..6 of every 7 documents give the idf enough distinct values.
+        texts = [t + "".join(f" k{j}" for j in range(i % 7)) for i, t in enumerate(texts)]
+        self.vectorizer = TfidfVectorizer().fit(texts)
+        self.model = CalibratedClassifierCV(LinearSVC(), cv=2).fit(
+            self.vectorizer.transform(texts), [1, 0, 1, 0, 1] * 4
+        )
+
+    def predict_prob(self, texts):
+        return self.model.predict_proba(self.vectorizer.transform(texts))[:, 1]
+
+
+def test_report_shows_the_peers_recipe_fitted_on_our_data(
+    small_classifier, data_dir: Path, tmp_path, monkeypatch
+) -> None:
+    from models.evaluation import report as report_module
+    from models.evaluation.peer import Peer
+
+    fake = _FakePeerModule()
+    monkeypatch.setattr(report_module, "load_peer", lambda: Peer(fake))
+    report = evaluate(small_classifier, data_dir, tmp_path, limit=60)
+    davidson = report["per_source_auc"]["davidson-hate-offensive"]["toxicity"]
+    # Refitted on our train split, the recipe ranks far better than the 20-sentence fake.
+    assert davidson["peer_recipe"] > davidson["peer"]
+    assert 0.5 < davidson["peer_recipe"] <= 1.0
+    training = report["peer_training"]
+    assert training["corpus_size"] == 20
+    assert training["recipe_train_rows"] > 1000  # every train row of Jigsaw and Davidson
+    assert training["kaggle_overlap"]["kaggle_train"]["in_our_sample"] == 0
+    markdown = (tmp_path / "report.md").read_text()
+    assert "fitted on **20 documents**" in markdown
+    assert "peer's recipe on our data" in markdown
