@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import sqlalchemy as sa
@@ -13,6 +15,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from models.policy import Policy, PolicyError
 from service import db, model_state, tables_policy
+
+if TYPE_CHECKING:
+    from models.simulation_data import PastComment
 
 policy_cli = AppGroup("policy", help="Show or replace a site's guideline policy.")
 
@@ -79,8 +84,8 @@ def set_policy(site: str, path: str) -> None:
     click.echo(f"version {found.version}" + ("" if changed else " (unchanged)"))
 
 
-def _site_items(conn: sa.Connection, site_id: str) -> list[tuple[str, None, Any]]:
-    """(text, None, moderator label) of the site's comments a moderator decided.
+def _site_items(conn: sa.Connection, site_id: str) -> list[tuple[str, str, Any]]:
+    """(comment id, text, moderator label) of the site's comments a moderator decided.
 
     No stored scores: they may come from an older model, and the thresholds being chosen will
     apply to the active one, so the caller scores every text again.
@@ -103,7 +108,19 @@ def _site_items(conn: sa.Connection, site_id: str) -> list[tuple[str, None, Any]
             labels[row.id] = frozenset(codes - {None}) or "violation"
         else:
             labels.pop(row.id, None)  # a moderator's "hold" is no label
-    return [(texts[i], None, label) for i, label in labels.items()]
+    return [(i, texts[i], label) for i, label in labels.items()]
+
+
+def _site_history(conn: sa.Connection, site_id: str) -> Iterator[PastComment]:
+    """Every comment of the site, for replaying the author rules (texts only as fingerprints)."""
+    from models.rules import fingerprint
+    from models.simulation_data import PastComment
+
+    c = db.comments.c
+    query = sa.select(c.id, c.author_id, c.created_at, c.status, c.text).where(c.site_id == site_id)
+    for row in conn.execution_options(yield_per=2000).execute(query):
+        at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        yield PastComment(row.id, row.author_id, at.timestamp(), row.status, fingerprint(row.text))
 
 
 @click.command("simulate")
@@ -130,7 +147,12 @@ def simulate_site(
     from models.decide import simulate, threshold_table
     from models.guidelines import CLASSIFIER_GUIDELINES
     from models.registry import Registry
-    from models.simulation_data import DEFAULT_CANDIDATES, labelled_rows, validation_examples
+    from models.simulation_data import (
+        DEFAULT_CANDIDATES,
+        labelled_rows,
+        replay_authors,
+        validation_examples,
+    )
 
     for code in guidelines:
         if code not in CLASSIFIER_GUIDELINES:
@@ -140,14 +162,17 @@ def simulate_site(
         current = tables_policy.current(conn, site_row["id"])
         items = _site_items(conn, site_row["id"])
         active = model_state.active_version(conn)
-    if policy_path is not None:
-        policy, source = _read_policy(policy_path), f"proposed policy {policy_path}"
-    else:
-        policy, source = current.policy(), f"current policy, version {current.version}"
+        if policy_path is not None:
+            policy, source = _read_policy(policy_path), f"proposed policy {policy_path}"
+        else:
+            policy, source = current.policy(), f"current policy, version {current.version}"
+        contexts = replay_authors(_site_history(conn, site_row["id"]), policy) if items else {}
     if active is None:
         raise click.ClickException("no active model: run `flask --app service models train`")
     classifier = Registry(Path(current_app.config["MODEL_DIR"])).load(active)
-    sets = {"site": labelled_rows(classifier, items, policy)}
+    authors = [contexts[i] for i, _, _ in items]
+    site_rows = [(text, None, label) for _, text, label in items]
+    sets = {"site": labelled_rows(classifier, site_rows, policy, authors)}
     if not no_validation:
         data_dir = Path(current_app.config["DATA_DIR"])
         examples = validation_examples(data_dir, max_rows_per_source=max_rows)

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -19,12 +18,12 @@ import sqlalchemy as sa
 
 from models.policy import Policy
 from models.rules import AuthorContext, fingerprint
+from models.rules.author import context_from_history, history_limit
 from service import db
 
 # A spam wave can post one text thousands of times; counting needs only the latest few hundred.
 MAX_REMEMBERED = 500
 _NO_WORDS = fingerprint("")  # emoji or "!!!" alone: too common to call a repeat
-_ACTION_BY_STATUS = {"approved": "approve", "held": "hold", "rejected": "reject"}
 
 
 def repeats_key(site_id: str, print_: str) -> str:
@@ -149,20 +148,9 @@ def author_context(
         if repeats is None:
             repeats = count_repeats(conn, comment, policy.repeats.window_seconds)
         same, cross = repeats
-    limit = max(
-        policy.new_commenter.first_n if policy.new_commenter.enabled else 0,
-        policy.author_history.window if policy.author_history.enabled else 0,
-    )
+    limit = history_limit(policy)
     statuses: list[str] = []
     if limit:
         with engine.connect() as db_conn:
             statuses = history(db_conn, comment, limit, decided)
-    # Pending comments count as earlier comments for the new-commenter rule, not as decisions.
-    prior = Counter(_ACTION_BY_STATUS.get(s, "pending") for s in statuses)
-    recent = tuple(_ACTION_BY_STATUS[s] for s in statuses if s in _ACTION_BY_STATUS)
-    return AuthorContext(
-        prior_decisions=dict(prior),
-        recent_actions=recent,
-        same_author_repeats=same,
-        cross_author_repeats=cross,
-    )
+    return context_from_history(statuses, same, cross)

@@ -5,13 +5,20 @@ The worker computes `AuthorContext` from Redis and the database; the rules here 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from models.policy import Policy
 from models.rules.finding import Finding
 
-__all__ = ["AuthorContext", "author_findings"]
+__all__ = [
+    "ACTION_BY_STATUS",
+    "AuthorContext",
+    "author_findings",
+    "context_from_history",
+    "history_limit",
+]
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,35 @@ class AuthorContext:
     # Earlier copies (same fingerprint) within the policy's window, this comment excluded:
     same_author_repeats: int = 0  # by this author
     cross_author_repeats: int = 0  # by other authors, on any article of the site
+
+
+# Stored comment statuses as the decisions the rules count.
+ACTION_BY_STATUS = {"approved": "approve", "held": "hold", "rejected": "reject"}
+
+
+def context_from_history(
+    statuses: Sequence[str], same_author_repeats: int = 0, cross_author_repeats: int = 0
+) -> AuthorContext:
+    """The context from the statuses of the author's earlier comments, newest first.
+
+    Pending comments count as earlier comments for the new-commenter rule, not as decisions.
+    """
+    prior = Counter(ACTION_BY_STATUS.get(s, "pending") for s in statuses)
+    recent = tuple(ACTION_BY_STATUS[s] for s in statuses if s in ACTION_BY_STATUS)
+    return AuthorContext(
+        prior_decisions=dict(prior),
+        recent_actions=recent,
+        same_author_repeats=same_author_repeats,
+        cross_author_repeats=cross_author_repeats,
+    )
+
+
+def history_limit(policy: Policy) -> int:
+    """How many of the author's earlier comments the policy's rules look at."""
+    return max(
+        policy.new_commenter.first_n if policy.new_commenter.enabled else 0,
+        policy.author_history.window if policy.author_history.enabled else 0,
+    )
 
 
 def _count(value: object) -> int:

@@ -66,7 +66,7 @@ def test_an_unknown_site_is_a_clear_error(runner) -> None:
     assert result.exit_code == 1 and "no site" in result.output
 
 
-def _moderated_site(app: Flask) -> str:
+def _moderated_site(app: Flask) -> tuple[str, str]:
     """A site with four comments a moderator decided: two civil, two rejected for abuse."""
     site_id, key = make_site(app)
     client = app.test_client()
@@ -88,11 +88,11 @@ def _moderated_site(app: Flask) -> str:
             store.record_moderator_decision(
                 conn, ids[text], action=action, moderator="mod", guideline=guideline
             )
-    return site_id
+    return site_id, key
 
 
 def test_simulate_counts_the_sites_moderated_comments(app: Flask, runner, tmp_path) -> None:
-    site_id = _moderated_site(app)
+    site_id, _ = _moderated_site(app)
     args = ["sites", "simulate", site_id, "--no-validation", "--json", "--guideline", "abuse"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
@@ -119,7 +119,7 @@ def test_simulate_counts_the_sites_moderated_comments(app: Flask, runner, tmp_pa
 
 
 def test_simulate_also_measures_the_validation_data(app: Flask, runner) -> None:
-    site_id = _moderated_site(app)
+    site_id, _ = _moderated_site(app)
     args = ["sites", "simulate", site_id, "--max-rows", "60", "--guideline", "spam"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
@@ -128,3 +128,29 @@ def test_simulate_also_measures_the_validation_data(app: Flask, runner) -> None:
     assert int(validation.split()[1]) > 0
     assert "thresholds on validation data" in result.stdout
     assert any(line.startswith("spam      reject    0.95") for line in lines)
+
+
+def test_simulate_replays_the_author_rules_from_the_sites_history(
+    app: Flask, runner, tmp_path
+) -> None:
+    site_id, key = _moderated_site(app)  # four comments, each by a different new author
+    # u0 comes back: a second civil comment, which a moderator approves.
+    body = {"id": "again", "text": "Thanks, the figures look right now.", "article": {"id": "a"}}
+    headers = {"Authorization": f"Bearer {key}"}
+    cid = (
+        app.test_client()
+        .post("/v1/comments", json={**body, "author": {"id": "u0"}}, headers=headers)
+        .json["id"]
+    )
+    work_queue(app)
+    with app.extensions["db_engine"].begin() as conn:
+        store.record_moderator_decision(conn, cid, action="approve", moderator="mod")
+    args = ["sites", "simulate", site_id, "--no-validation", "--json", "--guideline", "abuse"]
+    proposed = _write(tmp_path, {"new_commenter": {"enabled": True, "first_n": 1}})
+    result = runner.invoke(args=[*args, "--policy", proposed])
+    assert result.exit_code == 0, result.output
+    site = json.loads(result.stdout)["summary"]["site"]
+    assert site["total"] == 5
+    # Each author's first comment waits for a person; u0's second one is approved as before.
+    assert site["by_guideline"]["new_commenter"]["fired"] == 4
+    assert site["approved"] == 1
