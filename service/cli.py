@@ -60,9 +60,12 @@ def list_sites() -> None:
 @click.argument("version")
 def activate_model(version: str) -> None:
     """Make VERSION the active model (workers pick it up within seconds)."""
-    from models.registry import Registry
+    from models.registry import ModelLoadError, Registry
 
-    Registry(Path(current_app.config["MODEL_DIR"])).info(version)  # raises if unknown
+    try:
+        Registry(Path(current_app.config["MODEL_DIR"])).info(version)
+    except ModelLoadError as exc:
+        raise click.ClickException(str(exc)) from None
     with db.engine().begin() as conn:
         model_state.activate(conn, version)
     click.echo(f"active: {version}")

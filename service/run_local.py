@@ -1,7 +1,8 @@
 """`make run`: the whole stack on one machine, with embedded Redis and SQLite by default.
 
 Trains the default model when none is active, makes a demo site (its key is kept in the instance
-folder so a second run can show it again), then runs gunicorn and one worker until Ctrl-C.
+folder so a second run can show it again), then runs gunicorn, one worker and one ops
+worker (model jobs) until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main() -> int:
     )
     procs = [
         subprocess.Popen([sys.executable, "-m", "workers"], env=env),
+        # Model jobs (admin API, `models train --background`) run on the ops queue.
+        subprocess.Popen([sys.executable, "-m", "workers", "--ops"], env=env),
         subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "8",

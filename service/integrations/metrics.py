@@ -221,4 +221,4 @@ def metrics():
             broker.connection(), db.engine(), [config["QUEUE_NAME"], config["WEBHOOK_QUEUE_NAME"]]
         )
     )
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

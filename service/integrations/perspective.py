@@ -124,7 +124,8 @@ def suggest_score():
     for attribute, entry in raw.items():
         if attribute not in ATTRIBUTES:
             raise GoogleError(400, f"Unknown attribute: {attribute}")
-        value = entry.get("summaryScore", {}).get("value") if isinstance(entry, dict) else None
+        summary = entry.get("summaryScore") if isinstance(entry, dict) else None
+        value = summary.get("value") if isinstance(summary, dict) else None
         if isinstance(value, dict) or not _probability(value):
             raise GoogleError(
                 400, f"attributeScores.{attribute}.summaryScore.value must be from 0 to 1."

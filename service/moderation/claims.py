@@ -45,15 +45,19 @@ def holders(comment_ids: list[str]) -> dict[str, str]:
     }
 
 
-def release(comment_id: str, moderator: str) -> None:
-    """Drop the claim if `moderator` holds it (someone else's claim is left alone)."""
+def release(comment_id: str, moderator: str) -> str | None:
+    """Drop the claim if `moderator` holds it; returns who still holds it (someone else) or None.
+
+    Someone else's claim is left alone.
+    """
     r = broker.connection()
     key = _key(comment_id)
     # Compare-and-delete in one step, so a claim taken over meanwhile is not dropped.
-    r.eval(
+    dropped = r.eval(
         "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end "
         "return 0",
         1,
         key,
         moderator,
     )
+    return None if dropped else holder_of(comment_id)

@@ -50,7 +50,11 @@ def claim(comment_id: str):
 def release(comment_id: str):
     user = sessions.current_user()
     _visible_comment(comment_id)
-    claims.release(comment_id, user.name)
+    holder = claims.release(comment_id, user.name)
+    if holder is not None and holder != user.name:
+        raise Problem(
+            409, "Conflict", f"{holder} has claimed this comment; only they can release it."
+        )
     return jsonify({"id": comment_id, "released": True})
 
 

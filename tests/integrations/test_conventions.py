@@ -162,3 +162,9 @@ def _active(app: Flask) -> str:
 
     with app.extensions["db_engine"].connect() as conn:
         return model_state.active_version(conn)
+
+
+def test_metrics_content_type_names_its_charset_once(client) -> None:
+    content_type = client.get("/metrics").headers["Content-Type"]
+    assert content_type.startswith("text/plain")
+    assert content_type.count("charset") == 1

@@ -198,3 +198,17 @@ def test_suggestscore_stores_the_scores_as_labels(client) -> None:
         json={"comment": {"text": "x"}, "attributeScores": {"TOXICITY": {"summaryScore": {}}}},
     )
     assert bad.status_code == 400
+
+
+def test_suggestscore_refuses_a_summary_score_that_is_not_an_object(client) -> None:
+    _, key = make_site(client.application)
+    for summary in (None, 0.5, "0.5", [0.5]):
+        response = client.post(
+            f"/v1alpha1/comments:suggestscore?key={key}",
+            json={
+                "comment": {"text": "x"},
+                "attributeScores": {"TOXICITY": {"summaryScore": summary}},
+            },
+        )
+        assert response.status_code == 400, summary
+        assert response.get_json()["error"]["status"] == "INVALID_ARGUMENT"

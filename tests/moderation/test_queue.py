@@ -172,6 +172,11 @@ def test_second_moderator_sees_the_claim_and_cannot_decide(ui_app: Flask, two_si
     )
     assert refused.status_code == 409
     assert "alice" in refused.get_json()["detail"]
+    # Carol cannot release alice's claim; it stays alice's.
+    theirs = api(carol, carol_token, f"/queue/api/claims/{comment}", method="DELETE")
+    assert theirs.status_code == 409 and "alice" in theirs.get_json()["detail"]
+    assert api(carol, carol_token, f"/queue/api/claims/{comment}").get_json()["by"] == "alice"
     # Released (skip), the claim passes to the next one who opens it.
-    api(alice, alice_token, f"/queue/api/claims/{comment}", method="DELETE")
+    mine = api(alice, alice_token, f"/queue/api/claims/{comment}", method="DELETE")
+    assert mine.get_json()["released"] is True
     assert api(carol, carol_token, f"/queue/api/claims/{comment}").get_json()["claimed"] is True

@@ -74,3 +74,11 @@ def test_prune_keeps_the_newest_and_the_active_shadow_and_rollback_versions(
     assert spare[0] not in left
     refused = runner.invoke(args=["models", "shadow", model_dir[1]])
     assert refused.exit_code == 1 and "active version" in refused.output
+
+
+def test_activating_an_unknown_version_is_a_clear_error(runner) -> None:
+    for version in ("nope", "2026-01-01T000000-abcdef"):
+        result = runner.invoke(args=["models", "activate", version])
+        assert result.exit_code == 1
+        assert result.output.startswith("Error:"), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
