@@ -15,7 +15,7 @@ comments_cli = AppGroup("comments", help="Operate on stored comments.")
 @comments_cli.command("sweep")
 @click.option(
     "--grace",
-    type=float,
+    type=click.FloatRange(min=0),
     default=None,
     help="Re-queue comments pending longer than this many seconds (default: the setting).",
 )

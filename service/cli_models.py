@@ -366,4 +366,5 @@ def prune_models(keep: int, dry_run: bool) -> None:
         if not dry_run:
             reg.delete(version)
         click.echo(f"{'would delete' if dry_run else 'deleted'} {version}")
-    click.echo(f"{len(deleted)} deleted, {len(_kept)} kept", err=True)
+    done = "would be deleted" if dry_run else "deleted"
+    click.echo(f"{len(deleted)} {done}, {len(_kept)} kept", err=True)

@@ -98,9 +98,20 @@ def list_versions():
     return jsonify({"versions": out, "active": active, "shadow": shadow_version})
 
 
+TRAIN_FIELDS = frozenset({"max_rows", "with_labels", "since", "label_weight"})
+
+
 @bp.post("/train")
 def train():
     body = json_body()
+    unknown = sorted(set(body) - TRAIN_FIELDS)
+    if unknown:
+        # A misspelt option must not quietly start a full-data training run.
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            f"Unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(TRAIN_FIELDS))}.",
+        )
     since = _opt(body, "since", (str,), None)
     try:
         since_at = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None

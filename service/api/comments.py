@@ -114,12 +114,28 @@ def _comment_fields(body: dict[str, Any]) -> dict[str, Any]:
         "parent_id": None,
     }
     if body.get("parent_id") is not None:
-        fields["parent_id"] = required_id(body, "parent_id", errors, path="parent_id")
+        parent = body["parent_id"]
+        if isinstance(parent, str | int) and not isinstance(parent, bool):
+            fields["parent_id"] = required_id(body, "parent_id", errors, path="parent_id")
+        else:
+            errors.add("parent_id", "is optional, and when given must be a non-empty string")
     for name, value in fields.items():
         if isinstance(value, str) and not _storable(value):
-            errors.add(name, "contains control characters or unpaired surrogates")
+            errors.add(_REQUEST_FIELD.get(name, name), _CONTROL_CHARACTERS)
     errors.raise_if_any()
     return fields
+
+
+# Stored column -> the request field it came from, so errors name what the client sent.
+_REQUEST_FIELD = {
+    "external_id": "id",
+    "article_id": "article.id",
+    "article_title": "article.title",
+    "article_url": "article.url",
+    "author_id": "author.id",
+    "author_name": "author.name",
+}
+_CONTROL_CHARACTERS = "contains control characters or unpaired surrogates"
 
 
 def _object(body: dict[str, Any], key: str, errors: FieldErrors, *, required: bool) -> dict:

@@ -12,7 +12,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, request
 
-from models.policy import Policy, PolicyError
+from models.policy import MAX_WORDS, Policy, PolicyError
 from service import db, tables_policy
 from service.auth import require_site
 from service.problems import Problem
@@ -45,10 +45,15 @@ def get_policy():
     return _answer(found)
 
 
+# A policy holds word and domain lists as long as the policy itself allows (its own checks
+# bound each list), plus its few hundred settings.
+POLICY_MAX_FIELDS = 2 * MAX_WORDS + 1000 + 500
+
+
 @bp.put("")
 def put_policy():
     site = require_site()
-    document = _unwrap(json_body())
+    document = _unwrap(json_body(max_fields=POLICY_MAX_FIELDS))
     try:
         policy = Policy.from_dict(document)
     except PolicyError as exc:

@@ -39,6 +39,8 @@ def add(site_id: str, url: str, event_types: tuple[str, ...]) -> None:
 def list_(site_id: str) -> None:
     """SITE_ID's endpoints."""
     with db.engine().connect() as conn:
+        if conn.execute(db.sites.select().where(db.sites.c.id == site_id)).first() is None:
+            raise click.ClickException(f"no site {site_id}")
         for e in webhooks.list_endpoints(conn, site_id):
             click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}")
 

@@ -28,6 +28,8 @@ def test_webhooks_cli_round_trip(tmp_path: Path, model_dir) -> None:
         assert runner.invoke(args=["webhooks", "redeliver", "msg_nope"]).exit_code != 0
         assert runner.invoke(args=["webhooks", "remove", endpoint_id]).exit_code == 0
         assert runner.invoke(args=["webhooks", "list", site_id]).output == ""
+        unknown = runner.invoke(args=["webhooks", "list", "site_nope"])
+        assert unknown.exit_code == 1 and "no site site_nope" in unknown.output
     finally:
         _teardown(app)
 

@@ -45,6 +45,9 @@ def test_admin_trains_shadows_promotes_and_rolls_back(app, model_dir, tiny_versi
 
     bad = api(client, token, f"{BASE}/train", {"max_rows": "many"})
     assert bad.status_code == 422
+    misspelt = api(client, token, f"{BASE}/train", {"max_row": 30})
+    assert misspelt.status_code == 422 and "max_row" in misspelt.json["detail"]
+    assert len(ops_queue(app)) == 0  # nothing queued for either
     queued = api(client, token, f"{BASE}/train", {"max_rows": 30, "with_labels": True})
     assert queued.status_code == 202 and len(app.extensions["queue"]) == 0
     _work_ops(app)

@@ -163,6 +163,15 @@ def test_bad_json_is_400(app, client):
         "/v1/comments", data="{not json", content_type="application/json", headers=auth(key)
     )
     assert_problem(response, 400)
+    # Python's parser would take these; JSON has no NaN or Infinity.
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        data = '{"id": "c1", "text": "hi", "article": {"id": "a"}, "author": {"id": "u"}, ' + (
+            f'"extra": {constant}}}'
+        )
+        response = client.post(
+            "/v1/comments", data=data, content_type="application/json", headers=auth(key)
+        )
+        assert_problem(response, 400)
 
 
 def test_invalid_utf8_and_deep_nesting_are_400(app, client):
@@ -199,6 +208,20 @@ def test_non_object_body_and_nul_text_are_422(app, client):
     assert_problem(client.post("/v1/comments", json=[1, 2], headers=auth(key)), 422)
     nul = post(client, key, comment_body("nul", "bad\x00text"))
     assert_problem(nul, 422)
+
+
+def test_field_errors_name_the_fields_the_client_sent(app, client):
+    _, key = make_site(app)
+    body = comment_body("ok-id", "fine text")
+    body["id"] = "bad\x01id"
+    body["article"] = {"id": "a\x02"}
+    body["parent_id"] = {"id": "p1"}
+    response = post(client, key, body)
+    assert_problem(response, 422)
+    errors = {e["field"]: e["message"] for e in response.get_json()["errors"]}
+    assert set(errors) == {"id", "article.id", "parent_id"}
+    assert "control characters" in errors["id"] and "control characters" in errors["article.id"]
+    assert errors["parent_id"].startswith("is optional")
 
 
 def test_text_over_the_limit_is_413(app, client):

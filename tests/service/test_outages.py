@@ -60,6 +60,8 @@ def test_redis_down_still_accepts_and_the_sweeper_decides_after_it_returns(
     assert read.status_code == 200 and read.json["status"] == "pending"
 
     own_redis.start()  # empty: the queued job for "before" is gone too
+    negative = redis_app.test_cli_runner().invoke(args=["comments", "sweep", "--grace", "-5"])
+    assert negative.exit_code == 2 and "-5" in negative.output
     result = redis_app.test_cli_runner().invoke(args=["comments", "sweep", "--grace", "0"])
     assert result.exit_code == 0 and "re-queued 3 " in result.output
     work_queue(redis_app)

@@ -206,3 +206,16 @@ def test_what_get_answered_can_be_edited_and_put_back(client, site) -> None:
     assert response.json["policy"]["links"]["allowed_domains"] == ["example.org"]
     bad = client.put("/v1/site/policy", json={"policy": {"links": 3}}, headers=site)
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "links"
+
+
+def test_a_long_word_list_goes_through_the_api_both_ways(client, site) -> None:
+    got = client.get("/v1/site/policy", headers=site).json
+    got["policy"]["word_lists"]["banned"] = [f"word{i}" for i in range(1500)]
+    response = client.put("/v1/site/policy", json=got, headers=site)
+    assert response.status_code == 200, response.json
+    again = client.get("/v1/site/policy", headers=site).json
+    assert len(again["policy"]["word_lists"]["banned"]) == 1500
+    assert client.put("/v1/site/policy", json=again, headers=site).json["changed"] is False
+    # The bound on the body still holds, well above what a valid policy can hold.
+    again["policy"]["word_lists"]["suspect"] = ["x"] * 20_000
+    assert client.put("/v1/site/policy", json=again, headers=site).status_code == 422
