@@ -107,7 +107,7 @@ def required_id(body: dict[str, Any], key: str, errors: FieldErrors, *, path: st
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        errors.add(path, "is required and must be a non-empty string")
+        errors.add(path, "is required and must be a non-empty string (or a whole number)")
         return None
     if len(value) > 200:
         errors.add(path, "must be at most 200 characters")
