@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="report folder")
     args = parser.parse_args(argv)
 
+    from models.evaluation import targets
     from models.evaluation.markdown import _bias, _headline, peer_training
     from models.evaluation.report import evaluate
 
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     beside = f"{peer['name']} {peer['version']}" if peer else "no peer"
     print(f"\nModel {version} beside {beside}")
     print("\n".join(["", *_headline(report), "", *peer_training(report), *_bias(report)]))
+    checks = [targets.Check(**c) for c in report["targets"]]
+    print("\n".join(["", *targets.markdown(checks)]))
     print(f"\nFull report: {out / 'report.md'}")
     return 0
 

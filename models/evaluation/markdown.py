@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from models.evaluation import targets
+
 
 def _f(v, digits: int = 3) -> str:
     if v is None:
@@ -128,6 +130,9 @@ def render(report: dict, plots: list[str]) -> str:
         "not installed, or --no-peer; install requirements-eval.txt).",
         "",
     ]
+    if report.get("targets"):
+        checks = [targets.Check(**c) for c in report["targets"]]
+        lines += ["## Targets", "", *targets.markdown(checks), ""]
     if report["missing_sources"]:
         lines += ["Missing data sources (not measured):", ""]
         lines += [f"- {name}: {origin}" for name, origin in report["missing_sources"]]

@@ -10,7 +10,7 @@ from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
 
 from models import datasets
 from models.classifier import Classifier
-from models.evaluation import bias, evasion, peer_check, spans
+from models.evaluation import bias, evasion, peer_check, spans, targets
 from models.evaluation.markdown import render
 from models.evaluation.peer import PEER_CATEGORIES, Peer, load_peer
 from models.evaluation.speed import speed
@@ -210,6 +210,7 @@ def evaluate(
             "peer": speed(peer, bench_texts) if peer else None,
         },
     }
+    report["targets"] = targets.as_dicts(targets.check(report))
     (out_dir / "report.json").write_text(json.dumps(report, indent=2, default=str))
     plots = _plots(curves, report, out_dir / "plots")
     (out_dir / "report.md").write_text(render(report, plots))

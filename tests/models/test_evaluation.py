@@ -115,4 +115,37 @@ def test_report_shows_the_peers_recipe_fitted_on_our_data(
     assert training["kaggle_overlap"]["kaggle_train"]["in_our_sample"] == 0
     markdown = (tmp_path / "report.md").read_text()
     assert "fitted on **20 documents**" in markdown
+    assert "## Targets" in markdown and report["targets"]
     assert "peer's recipe on our data" in markdown
+
+
+def test_targets_are_checked_against_the_figures() -> None:
+    from models.evaluation import targets
+
+    report = {
+        "per_source_auc": {
+            "jigsaw-toxic-binary-sample": {"toxicity": {"ours": 0.96, "peer": 0.95}},
+            "davidson-hate-offensive": {"toxicity": {"ours": 0.98, "peer": 0.99}},
+            "sms-spam": {"spam": {"ours": 0.99, "peer": None}},  # no peer: no comparison
+        },
+        "bias": {
+            "identity-bias-templates": {
+                "ours": {"combined": 0.95, "worst_bpsn": {"identity": "gay", "auc": 0.79}}
+            }
+        },
+        "span_f1": {"n": 10, "ours": 0.56},
+        "evasion": {"n": 5, "clean": {"ours": 0.80}, "spaced": {"ours": 0.76}},
+        "speed": {"ours": {"comments_per_cpu_second": 3500.0, "single_median_ms": 0.3}},
+    }
+    checks = {c.target: c.met for c in targets.check(report)}
+    assert checks["jigsaw-toxic-binary-sample toxicity: ROC-AUC ≥ 0.95"] is True
+    assert checks["jigsaw-toxic-binary-sample toxicity: ROC-AUC ≥ peer"] is True
+    assert checks["davidson-hate-offensive toxicity: ROC-AUC ≥ peer"] is False
+    assert not any(t.startswith("sms-spam") for t in checks)
+    assert checks["identity templates: combined bias ≥ 0.9"] is True
+    assert checks["identity templates: every identity's BPSN AUC ≥ 0.8"] is False
+    assert checks["toxic spans: character F1 ≥ 0.55"] is True
+    evasion = next(t for t in checks if t.startswith("evasion"))
+    assert checks[evasion] is False  # 4 points below clean
+    assert [checks[t] for t in checks if t.startswith("speed")] == [True, True]
+    assert targets.markdown(targets.check(report))[-1] == "6 of 9 targets met."
