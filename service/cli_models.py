@@ -227,6 +227,12 @@ def evaluate_model(
             if kind != "n":
                 figures[f"evasion recall:{kind}"] = recall["ours"]
         columns[v] = figures
+        checks = report.get("targets", [])
+        missed = [c["target"] for c in checks if c["met"] is False]
+        met = sum(c["met"] is True for c in checks)
+        click.echo(f"{v}: {met} of {len(checks)} targets met", err=True)
+        for target in missed:
+            click.echo(f"  missed: {target}", err=True)
         if report.get("peer") and "peer" not in columns:
             columns["peer"] = _peer_column(report)
     names = sorted({n for c in columns.values() for n in c})

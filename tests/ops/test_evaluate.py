@@ -27,6 +27,10 @@ def test_evaluate_puts_two_versions_side_by_side_with_moderator_labels(
     header = result.stdout.splitlines()[0]
     assert header == f"| figure | {tiny_version} | {model_dir[1]} |"
     assert "| labels auc:toxicity |" in result.stdout
+    for version in (tiny_version, model_dir[1]):
+        report = json.loads((out / version / "report.json").read_text())
+        met = sum(t["met"] is True for t in report["targets"])
+        assert f"{version}: {met} of {len(report['targets'])} targets met" in result.stderr
     columns = json.loads((out / "comparison.json").read_text())
     assert set(columns) == {tiny_version, model_dir[1]}
     for version in columns:
