@@ -31,6 +31,22 @@ def presented_key() -> str | None:
     return None
 
 
+def request_site_key() -> str | None:
+    """The site key this request authenticates with, read the way its route reads it.
+
+    Perspective routes take `?key=` first (as Google's API does), then a bearer header; the site
+    API takes only the bearer header. The admin API and the moderator pages authenticate with a
+    login session, Coral with a signature: none. Rate limits and Idempotency-Key are keyed on
+    this, so they can never count or replay under a key other than the one that authenticates.
+    """
+    path = request.path
+    if path.startswith("/v1alpha1/"):
+        return request.args.get("key") or presented_key()
+    if path.startswith("/v1/") and not (path == "/v1/admin" or path.startswith("/v1/admin/")):
+        return presented_key()
+    return None
+
+
 # Built once: every API request runs it, and building a statement costs more than running it.
 _SITE_BY_KEY_HASH = sa.select(db.sites).where(db.sites.c.key_hash == sa.bindparam("key_hash"))
 

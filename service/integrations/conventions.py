@@ -2,8 +2,11 @@
 (and every request: a URL with a NUL character, %00, is a 400).
 
 The first two live in Redis, so every web process sees the same counts and stored responses.
-Both are keyed by the presented site key (its hash), so one site cannot use up another's limit
-or read another's stored responses; requests without a key pass through (they fail auth anyway).
+Both are keyed by the site key the route authenticates with (`auth.request_site_key`, hashed), so
+one site cannot use up another's limit or read another's stored responses, and a request cannot
+be counted under one key while it authenticates with another. Requests without a site key pass
+through: they fail auth, or (the admin API, the moderator pages) authenticate by session and get
+neither a per-key limit nor replays, which would answer before the login and CSRF checks.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from redis.exceptions import RedisError
 
 from service import broker
-from service.auth import hash_key, presented_key
+from service.auth import hash_key, request_site_key
 from service.integrations.google_errors import error_response
 from service.problems import problem_response
 
@@ -43,8 +46,8 @@ def init_app(app: Flask) -> None:
 
 
 def _caller() -> str | None:
-    """The hash of the presented site key (bearer header, or ?key= as Perspective clients send)."""
-    key = presented_key() or request.args.get("key")
+    """The hash of the site key this request authenticates with, if any."""
+    key = request_site_key()
     return hash_key(key) if key else None
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify
 
 from service import db
-from service.auth import presented_key, site_for_key
+from service.auth import request_site_key, site_for_key
 from service.integrations import sync_scoring
 from service.integrations.google_errors import GoogleError, install
 from service.requests_json import json_body
@@ -39,7 +39,7 @@ LANGUAGES = ("en",)
 
 def site_from_key() -> dict[str, Any]:
     """The key as `?key=` (how Perspective clients send it) or as a bearer header."""
-    key = request.args.get("key") or presented_key()
+    key = request_site_key()
     if not key:
         raise GoogleError(403, "The request is missing a valid API key.")
     site = site_for_key(key)

@@ -168,3 +168,34 @@ def test_metrics_content_type_names_its_charset_once(client) -> None:
     content_type = client.get("/metrics").headers["Content-Type"]
     assert content_type.startswith("text/plain")
     assert content_type.count("charset") == 1
+
+
+def test_limits_and_replays_follow_the_key_that_authenticates(tmp_path: Path, model_dir) -> None:
+    app = _build_app(tmp_path, model_dir, RATE_LIMIT_PER_MINUTE=2)
+    try:
+        client = app.test_client()
+        _, key = make_site(app)
+        analyze = f"/v1alpha1/comments:analyze?key={key}"
+        body = {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}}
+        # No worker runs here, so the first two answer 503; they still count.
+        statuses = [client.post(analyze, json=body).status_code for _ in range(3)]
+        assert 429 not in statuses[:2] and statuses[2] == 429
+        # Perspective authenticates with ?key=; a made-up bearer value must not open a new bucket.
+        dodge = client.post(analyze, json=body, headers=auth("made-up"))
+        assert dodge.status_code == 429
+    finally:
+        _teardown(app)
+
+
+def test_session_endpoints_never_replay_a_stored_answer(app: Flask) -> None:
+    from tests.moderation.conftest import login, make_user
+
+    app.config["SESSION_COOKIE_SECURE"] = False
+    boss = app.test_client()
+    token = login(boss, "boss", make_user(app, "boss", "admin"))
+    headers = {"Authorization": "Bearer x", "Idempotency-Key": "rb-1"}
+    first = boss.post("/v1/admin/models/rollback", headers={**headers, "X-CSRF-Token": token})
+    assert first.status_code == 409  # nothing to roll back to: an answer that could be stored
+    stranger = app.test_client().post("/v1/admin/models/rollback", headers=headers)
+    assert stranger.status_code == 401
+    assert "Idempotent-Replayed" not in stranger.headers
