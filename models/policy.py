@@ -37,6 +37,7 @@ __all__ = [
 RULE_ACTIONS = ("allow", "hold", "reject")  # "allow" switches a text rule off
 PERSONAL_DATA_KINDS = ("phone", "email", "address")
 MAX_WORDS = 5000  # per list: the matcher is one compiled regex; keep it a sane size
+MAX_DOMAINS = 1000  # allowed link domains
 MAX_WORD_LENGTH = 100
 
 
@@ -308,7 +309,7 @@ _FIELD_PARSERS: dict[str, dict[str, Callable[[Any, str, Errors], Any]]] = {
     },
     "links": {
         "action": _choice(RULE_ACTIONS),
-        "allowed_domains": _string_list(_clean_domain, "domains", 1000),
+        "allowed_domains": _string_list(_clean_domain, "domains", MAX_DOMAINS),
     },
     "personal_data": {
         "action": _choice(RULE_ACTIONS),

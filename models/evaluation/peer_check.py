@@ -16,7 +16,6 @@ them better than it ranks new comments, so the report shows:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from models import datasets
 
 # The peer's training sources, as far as we hold them (train splits only).
 RECIPE_SOURCES = ("jigsaw-toxic-binary-sample", "davidson-hate-offensive")
-_SPACE = re.compile(r"\s+")
 
 
 def corpus_size(vectorizer) -> int | None:
@@ -51,7 +49,7 @@ def corpus_size(vectorizer) -> int | None:
 
 
 def _key(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()
 
 
 def kaggle_overlap(data_dir: Path, sample_texts: Iterable[str]) -> dict | None:

@@ -140,12 +140,10 @@ def _evasion(clf: Classifier, peer: Peer | None, sets: dict, limit: int) -> dict
 
 
 def _peer_training(
-    peer: Peer | None, recipe: peer_check.Recipe | None, data_dir: Path, seed: int
+    parts: tuple | None, recipe: peer_check.Recipe | None, data_dir: Path, seed: int
 ) -> dict | None:
-    """What the peer was trained on (see models/evaluation/peer_check.py)."""
-    if peer is None:
-        return None
-    parts = peer.fitted_parts()
+    """What the peer was trained on (see models/evaluation/peer_check.py); parts: its fitted
+    (vectorizer, model)."""
     sample = datasets.SOURCES["jigsaw-toxic-binary-sample"]
     texts = []
     if datasets.available(sample, data_dir):
@@ -158,8 +156,7 @@ def _peer_training(
     }
 
 
-def _recipe(peer: Peer | None, data_dir: Path, seed: int) -> peer_check.Recipe | None:
-    parts = peer.fitted_parts() if peer else None
+def _recipe(parts: tuple | None, data_dir: Path, seed: int) -> peer_check.Recipe | None:
     return peer_check.Recipe(*parts).fit(data_dir, seed) if parts else None
 
 
@@ -185,7 +182,8 @@ def evaluate(
     out_dir.mkdir(parents=True, exist_ok=True)
     peer = load_peer() if use_peer else None
     sets = _test_sets(data_dir, seed, limit)
-    recipe = _recipe(peer, data_dir, seed)
+    parts = peer.fitted_parts() if peer else None
+    recipe = _recipe(parts, data_dir, seed)
     table, curves = _per_source(classifier, peer, sets, recipe)
     thresholds = {
         cat: {
@@ -200,7 +198,7 @@ def evaluate(
         "peer": {"name": Peer.name, "version": peer.version} if peer else None,
         "missing_sources": datasets.missing_sources(data_dir),
         "per_source_auc": table,
-        "peer_training": _peer_training(peer, recipe, data_dir, seed),
+        "peer_training": _peer_training(parts, recipe, data_dir, seed) if peer else None,
         "thresholds": thresholds,
         "bias": _bias(classifier, peer, data_dir, limit),
         "span_f1": _span_f1(classifier, peer, data_dir, limit),

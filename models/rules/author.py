@@ -13,7 +13,6 @@ from models.policy import Policy
 from models.rules.finding import Finding
 
 __all__ = [
-    "ACTION_BY_STATUS",
     "AuthorContext",
     "author_findings",
     "context_from_history",
@@ -35,7 +34,7 @@ class AuthorContext:
 
 
 # Stored comment statuses as the decisions the rules count.
-ACTION_BY_STATUS = {"approved": "approve", "held": "hold", "rejected": "reject"}
+_ACTION_BY_STATUS = {"approved": "approve", "held": "hold", "rejected": "reject"}
 
 
 def context_from_history(
@@ -45,8 +44,8 @@ def context_from_history(
 
     Pending comments count as earlier comments for the new-commenter rule, not as decisions.
     """
-    prior = Counter(ACTION_BY_STATUS.get(s, "pending") for s in statuses)
-    recent = tuple(ACTION_BY_STATUS[s] for s in statuses if s in ACTION_BY_STATUS)
+    prior = Counter(_ACTION_BY_STATUS.get(s, "pending") for s in statuses)
+    recent = tuple(_ACTION_BY_STATUS[s] for s in statuses if s in _ACTION_BY_STATUS)
     return AuthorContext(
         prior_decisions=dict(prior),
         recent_actions=recent,

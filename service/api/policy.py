@@ -12,7 +12,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, request
 
-from models.policy import MAX_WORDS, Policy, PolicyError
+from models.policy import MAX_DOMAINS, MAX_WORDS, Policy, PolicyError
 from service import db, tables_policy
 from service.auth import require_site
 from service.problems import Problem
@@ -47,7 +47,7 @@ def get_policy():
 
 # A policy holds word and domain lists as long as the policy itself allows (its own checks
 # bound each list), plus its few hundred settings.
-POLICY_MAX_FIELDS = 2 * MAX_WORDS + 1000 + 500
+POLICY_MAX_FIELDS = 2 * MAX_WORDS + MAX_DOMAINS + 500
 
 
 @bp.put("")

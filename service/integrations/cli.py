@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -25,8 +26,7 @@ def add(site_id: str, url: str, event_types: tuple[str, ...]) -> None:
     except addresses.RefusedURL as exc:
         raise click.ClickException(str(exc)) from None
     with db.engine().begin() as conn:
-        if conn.execute(db.sites.select().where(db.sites.c.id == site_id)).first() is None:
-            raise click.ClickException(f"no site {site_id}")
+        _require_site(conn, site_id)
         endpoint = webhooks.create_endpoint(
             conn, site_id, url, list(event_types or events.EVENT_TYPES)
         )
@@ -34,13 +34,17 @@ def add(site_id: str, url: str, event_types: tuple[str, ...]) -> None:
     click.echo(endpoint["secret"])
 
 
+def _require_site(conn: sa.Connection, site_id: str) -> None:
+    if conn.execute(db.sites.select().where(db.sites.c.id == site_id)).first() is None:
+        raise click.ClickException(f"no site {site_id}")
+
+
 @webhooks_cli.command("list")
 @click.argument("site_id")
 def list_(site_id: str) -> None:
     """SITE_ID's endpoints."""
     with db.engine().connect() as conn:
-        if conn.execute(db.sites.select().where(db.sites.c.id == site_id)).first() is None:
-            raise click.ClickException(f"no site {site_id}")
+        _require_site(conn, site_id)
         for e in webhooks.list_endpoints(conn, site_id):
             click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}")
 
