@@ -12,6 +12,7 @@ that does nothing when it does not match.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,6 +103,29 @@ def _unicode_pass(text: str) -> tuple[str, list[int]]:
     if pos < len(text):
         parts.append(text[pos:].lower())
         offsets.extend(range(pos, len(text)))
+    return "".join(parts), offsets
+
+
+# Comments often reach us HTML-escaped by the site's CMS ("don&#8217;t", "&amp;", emoji as
+# "&#128514;"). Only complete entities (with the semicolon) are decoded, so "AT&T" stays.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescape(text: str) -> tuple[str, list[int]]:
+    """Decode HTML character references; each decoded character maps to its entity's '&'."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _ENTITY.finditer(text):
+        i = m.start()
+        parts.append(text[pos:i])
+        offsets.extend(range(pos, i))
+        decoded = html.unescape(m.group())
+        parts.append(decoded)
+        offsets.extend([i] * len(decoded))
+        pos = m.end()
+    parts.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
     return "".join(parts), offsets
 
 
@@ -311,6 +335,15 @@ def normalize(text: str) -> Normalized:
 
 
 def _normalize(text: str) -> Normalized:
+    if "&" in text and _ENTITY.search(text):
+        decoded, source = _unescape(text)  # decoded once: "&amp;lt;" reads as "&lt;"
+        s, offsets = _rewrite(decoded)
+        return Normalized(text, s, tuple(source[i] for i in offsets))
+    s, offsets = _rewrite(text)
+    return Normalized(text, s, tuple(offsets))
+
+
+def _rewrite(text: str) -> tuple[str, list[int]]:
     if text.isascii():
         s = text.lower()
         offsets = list(range(len(text)))
@@ -326,7 +359,7 @@ def _normalize(text: str) -> Normalized:
         s, offsets = _apply(s, offsets, _SYMBOL_WORD, _symbols)
     if _STRETCH.search(s):
         s, offsets = _apply(s, offsets, _STRETCH, _squeeze)
-    return Normalized(text, s, tuple(offsets))
+    return s, offsets
 
 
 _normalize_cached = functools.lru_cache(maxsize=_CACHED_BATCH)(_normalize)

@@ -80,3 +80,22 @@ def test_evasion_alphabet_keeps_offsets_monotonic(text: str) -> None:
     for i in range(len(norm.text)):
         a, b = norm.to_original(i, i + 1)
         assert 0 <= a < b <= len(text)
+
+
+def test_html_entities_are_decoded_and_map_back_to_the_entity() -> None:
+    original = "you&#8217;re an &quot;idiot&quot; &amp; a liar &#128514; AT&T &amp"
+    norm = normalize(original)
+    assert norm.text == 'you\u2019re an "idiot" & a liar \U0001f602 at&t &amp'
+    start = norm.text.index("&")
+    assert original[slice(*norm.to_original(start, start + 1))] == "&"
+    start = norm.text.index("idiot")
+    assert original[slice(*norm.to_original(start, start + 5))] == "idiot"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("&#;x0129amp ltA1$\u200b"), max_size=60))
+def test_entity_alphabet_keeps_offsets_valid(text: str) -> None:
+    norm = normalize(text)
+    assert len(norm.offsets) == len(norm.text)
+    assert list(norm.offsets) == sorted(norm.offsets)
+    assert all(0 <= o < len(text) for o in norm.offsets)
