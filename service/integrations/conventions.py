@@ -141,8 +141,9 @@ def _idempotency_store(response: Response) -> Response:
         return response
     key, fingerprint = held
     conn = broker.connection()
-    # Server errors and throttling are not results: the client may retry with the same key.
-    if response.status_code >= 500 or response.status_code == 429:
+    # Server errors, throttling and refused credentials are not results: the client may retry
+    # with the same key. Keeping a 401 would also let made-up bearer values fill Redis for a day.
+    if response.status_code >= 500 or response.status_code in (401, 403, 429):
         conn.delete(key)
         return response
     saved = {

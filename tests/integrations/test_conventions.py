@@ -199,3 +199,16 @@ def test_session_endpoints_never_replay_a_stored_answer(app: Flask) -> None:
     stranger = app.test_client().post("/v1/admin/models/rollback", headers=headers)
     assert stranger.status_code == 401
     assert "Idempotent-Replayed" not in stranger.headers
+
+
+def test_refused_credentials_leave_no_stored_answer(app: Flask) -> None:
+    from service import broker
+
+    client = app.test_client()
+    headers = auth("made-up", **{"Idempotency-Key": "k-401"})
+    for _ in range(2):
+        refused = client.post("/v1/comments", json=COMMENT, headers=headers)
+        assert refused.status_code == 401
+        assert "Idempotent-Replayed" not in refused.headers
+    with app.app_context():
+        assert broker.connection().keys("moderation:idem:*") == []
