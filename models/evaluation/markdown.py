@@ -65,6 +65,14 @@ def peer_training(report: dict) -> list[str]:
             f"{info['recipe_train_rows']:,} training rows of {', '.join(info['recipe_sources'])}"
             " (the data it names, as far as we hold it). That is its method without its data."
         )
+    seen = info.get("seen_test_rows")
+    if seen:
+        lines.append(
+            f"- What seeing the test rows is worth, measured: the peer's recipe scores "
+            f"{_f(seen['without'])} ROC-AUC on the {seen['n']:,} rows of {seen['source']}'s test "
+            f"split when fitted on our train split, and {_f(seen['with'])} when those test rows "
+            "are in its training data too, as they were in the peer's."
+        )
     return [*lines, ""]
 
 

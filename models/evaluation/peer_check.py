@@ -11,7 +11,9 @@ them better than it ranks new comments, so the report shows:
 - ``kaggle_overlap``: which Kaggle Jigsaw split our Jigsaw sample was drawn from (the peer trained
   on the other one), by matching the rows of ``jigsaw-toxic-mini``, whose files keep the split;
 - ``Recipe``: the peer's vectorizer and model settings fitted on our training split of the
-  sources it was trained on, which is its method without its extra (and overlapping) data.
+  sources it was trained on, which is its method without its extra (and overlapping) data;
+- ``seen_test_rows``: what having seen the test rows is worth, measured: the recipe scored on
+  Davidson's test split after fitting without, and then with, those rows (the peer had them).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
 
 from models import datasets
 
@@ -79,14 +82,16 @@ class Recipe:
         self.model = clone(model)
         self.rows = 0
 
-    def fit(self, data_dir: Path, seed: int = 0) -> Recipe | None:
-        """Fit on the train split's toxicity labels of RECIPE_SOURCES; None without both classes."""
+    def fit(self, data_dir: Path, seed: int = 0, with_test_of: str | None = None) -> Recipe | None:
+        """Fit on the train split's toxicity labels of RECIPE_SOURCES (and, for `with_test_of`,
+        that source's test split too); None without both classes."""
         texts, labels = [], []
         for name in RECIPE_SOURCES:
             if not datasets.available(datasets.SOURCES[name], data_dir):
                 continue
+            splits = ("train", "test") if name == with_test_of else ("train",)
             for ex in datasets.load(name, data_dir, seed=seed):
-                if ex.split == "train" and "toxicity" in ex.labels:
+                if ex.split in splits and "toxicity" in ex.labels:
                     texts.append(ex.text)
                     labels.append(int(ex.labels["toxicity"] >= 0.5))
         if len(set(labels)) < 2:
@@ -99,3 +104,27 @@ class Recipe:
         if not texts:
             return np.zeros(0)
         return self.model.predict_proba(self.vectorizer.transform(list(texts)))[:, 1]
+
+
+SEEN_SOURCE = "davidson-hate-offensive"  # the peer trained on all of it, our test split included
+
+
+def seen_test_rows(parts: tuple, data_dir: Path, seed: int = 0) -> dict | None:
+    """ROC-AUC on SEEN_SOURCE's test split of the peer's recipe fitted without and with it."""
+    if not datasets.available(datasets.SOURCES[SEEN_SOURCE], data_dir):
+        return None
+    test = [
+        ex
+        for ex in datasets.load(SEEN_SOURCE, data_dir, seed=seed)
+        if ex.split == "test" and "toxicity" in ex.labels
+    ]
+    y = [int(ex.labels["toxicity"] >= 0.5) for ex in test]
+    if len(set(y)) < 2:
+        return None
+    out: dict = {"source": SEEN_SOURCE, "n": len(test)}
+    for label, extra in (("without", None), ("with", SEEN_SOURCE)):
+        recipe = Recipe(*parts).fit(data_dir, seed, with_test_of=extra)
+        if recipe is None:
+            return None
+        out[label] = float(roc_auc_score(y, recipe.predict([ex.text for ex in test])))
+    return out

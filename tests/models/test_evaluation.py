@@ -117,6 +117,11 @@ def test_report_shows_the_peers_recipe_fitted_on_our_data(
     assert "fitted on **20 documents**" in markdown
     assert "## Targets" in markdown and report["targets"]
     assert "peer's recipe on our data" in markdown
+    # Fitted on the very rows it is tested on, the recipe ranks them better than unseen ones.
+    seen = training["seen_test_rows"]
+    assert seen["source"] == "davidson-hate-offensive" and seen["n"] > 100
+    assert seen["with"] > seen["without"]
+    assert "What seeing the test rows is worth" in markdown
 
 
 def test_targets_are_checked_against_the_figures() -> None:
