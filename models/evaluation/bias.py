@@ -67,8 +67,15 @@ def bias_metrics(texts: Sequence[str], y: np.ndarray, p: np.ndarray, min_rows: i
         key=lambda tv: tv[1],
         default=(None, None),
     )
+    mentions = np.array([bool(m) for m in members])
     return {
         "overall_auc": overall,
+        # Where a set's labels lean on identity words, a model that ignores them loses AUC on
+        # the rows that mention one; these two figures show how much of a gap lies there.
+        "by_mention": {
+            "with_identity": {"rows": int(mentions.sum()), "auc": _auc(y[mentions], p[mentions])},
+            "without": {"rows": int((~mentions).sum()), "auc": _auc(y[~mentions], p[~mentions])},
+        },
         "power_means": means,
         "combined": combined,
         "worst_bpsn": {"identity": worst[0], "auc": worst[1]},

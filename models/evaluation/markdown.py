@@ -91,6 +91,18 @@ def _bias(report: dict) -> list[str]:
                 f"{_f(pm['bpsn_auc'])} | {_f(pm['bnsp_auc'])} | {_f(m['combined'])} | "
                 f"{worst['identity']} {_f(worst['auc'])} |"
             )
+    mention_rows = [
+        f"| {name} | {model} | {_mention(m, 'with_identity')} | {_mention(m, 'without')} |"
+        for name, by_model in report["bias"].items()
+        for model, m in by_model.items()
+        if all(
+            (m.get("by_mention") or {}).get(k, {}).get("auc") for k in ("with_identity", "without")
+        )
+    ]
+    if mention_rows:
+        lines += ["", "ROC-AUC on the rows that mention an identity term and on the rest:", ""]
+        lines += ["| set | model | with an identity term | without |", "|---|---|---|---|"]
+        lines += mention_rows
     templ = report["bias"].get("identity-bias-templates", {}).get("ours")
     if templ:
         lines += ["", "Per identity on the templates (ours):", ""]
@@ -104,6 +116,11 @@ def _bias(report: dict) -> list[str]:
                 f"{_f(v['bnsp_auc'])} |"
             )
     return lines
+
+
+def _mention(m: dict, key: str) -> str:
+    part = m["by_mention"][key]
+    return f"{_f(part['auc'])} ({part['rows']:,} rows)"
 
 
 def _thresholds(report: dict) -> list[str]:

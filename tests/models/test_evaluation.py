@@ -30,6 +30,15 @@ def test_bias_metrics_per_identity() -> None:
     assert m["combined"] == 1.0
 
 
+def test_bias_metrics_split_rows_by_identity_mention() -> None:
+    texts = ["gay and proud", "gay people are vile", "nice day", "you are vile", "good point"]
+    y = np.array([0, 1, 0, 1, 0])
+    p = np.array([0.9, 0.8, 0.1, 0.7, 0.2])  # ranks the identity rows wrongly, the rest rightly
+    split = bias.bias_metrics(texts, y, p, min_rows=1)["by_mention"]
+    assert split["with_identity"] == {"rows": 2, "auc": 0.0}
+    assert split["without"] == {"rows": 3, "auc": 1.0}
+
+
 def test_every_perturbation_survives_normalisation() -> None:
     text = "You are a stupid idiot"
     for kind in evasion.PERTURBATIONS:
@@ -122,6 +131,7 @@ def test_report_shows_the_peers_recipe_fitted_on_our_data(
     assert seen["source"] == "davidson-hate-offensive" and seen["n"] > 100
     assert seen["with"] > seen["without"]
     assert "What seeing the test rows is worth" in markdown
+    assert "mention an identity term" in markdown
 
 
 def test_targets_are_checked_against_the_figures() -> None:
