@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service import broker, db, sweeper
+from service.cli_types import FiniteFloat
 
 comments_cli = AppGroup("comments", help="Operate on stored comments.")
 
@@ -15,7 +16,7 @@ comments_cli = AppGroup("comments", help="Operate on stored comments.")
 @comments_cli.command("sweep")
 @click.option(
     "--grace",
-    type=click.FloatRange(min=0),
+    type=FiniteFloat(min=0),
     default=None,
     help="Re-queue comments pending longer than this many seconds (default: the setting).",
 )

@@ -12,6 +12,7 @@ from flask import current_app
 
 from service import db, labels, model_ops, model_state
 from service.cli import models_cli
+from service.cli_types import MAX_INT, ROWS, FiniteFloat
 
 
 def _registry():
@@ -45,7 +46,7 @@ def _f(value: float | None) -> str:
 
 @models_cli.command("train")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Labelled data dir.")
-@click.option("--max-rows", type=int, default=None, help="Cap rows per source (quick models).")
+@click.option("--max-rows", type=ROWS, default=None, help="Cap rows per source (quick models).")
 @click.option("--with-labels", is_flag=True, help="Also learn from moderators' decisions.")
 @click.option(
     "--since",
@@ -54,14 +55,14 @@ def _f(value: float | None) -> str:
 )
 @click.option(
     "--label-weight",
-    type=float,
+    type=FiniteFloat(min=0, min_open=True, max=labels.MAX_LABEL_WEIGHT),
     default=labels.SITE_LABEL_WEIGHT,
     show_default=True,
     help="How many public-data rows one moderator label counts as.",
 )
 @click.option(
     "--gate-limit",
-    type=int,
+    type=click.IntRange(min=0, max=MAX_INT),
     default=model_ops.DEFAULT_GATE_LIMIT,
     show_default=True,
     help="Rows per test set for the gate figures (0: measure them at promote time).",
@@ -87,8 +88,6 @@ def train_model(
 
     if since is not None and not with_labels:
         raise click.UsageError("--since selects moderator labels: use it with --with-labels")
-    if label_weight <= 0:
-        raise click.BadParameter("must be positive", param_hint="--label-weight")
     data_dir = data_dir or Path(current_app.config["DATA_DIR"])
     for name, origin in missing_sources(data_dir):
         click.echo(f"missing data set {name}: get it from {origin}", err=True)
@@ -277,14 +276,20 @@ def shadow_model(version: str | None, off: bool) -> None:
 
 @models_cli.command("shadow-report")
 @click.argument("version", required=False)
-@click.option("--examples", type=int, default=5, show_default=True, help="Per kind of change.")
+@click.option(
+    "--examples",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="Per kind of change.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def shadow_report(version: str | None, examples: int, as_json: bool) -> None:
     """How often the shadow version agrees with the live decisions, and what it would change."""
     from service import shadow
 
     with db.engine().connect() as conn:
-        version = version or model_state.shadow_version(conn)
+        version = _known(version) if version else model_state.shadow_version(conn)
         if version is None:
             raise click.ClickException("no shadow version: name one")
         report = shadow.report(conn, version, examples=examples)

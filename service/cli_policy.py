@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from models.policy import Policy, PolicyError
 from service import db, model_state, tables_policy
+from service.cli_types import MAX_INT, ROWS
 
 if TYPE_CHECKING:
     from models.simulation_data import PastComment
@@ -53,7 +54,13 @@ def _read_policy(path: str) -> Policy:
 
 @policy_cli.command("show")
 @click.argument("site")
-@click.option("--version", "version", type=int, default=None, help="An old version (0 = default).")
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(min=0, max=MAX_INT),
+    default=None,
+    help="An old version (0 = default).",
+)
 def show_policy(site: str, version: int | None) -> None:
     """Print SITE's current policy (or an old version) as JSON; the version goes to stderr."""
     with db.engine().connect() as conn:
@@ -127,7 +134,9 @@ def _site_history(conn: sa.Connection, site_id: str) -> Iterator[PastComment]:
 @click.argument("site")
 @click.option("--policy", "policy_path", default=None, help="Proposed policy (JSON file).")
 @click.option("--guideline", "guidelines", multiple=True, help="Only these guidelines' tables.")
-@click.option("--max-rows", default=500, show_default=True, help="Validation rows per source.")
+@click.option(
+    "--max-rows", type=ROWS, default=500, show_default=True, help="Validation rows per source."
+)
 @click.option("--no-validation", is_flag=True, help="Only the site's own moderated comments.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @with_appcontext

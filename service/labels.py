@@ -21,6 +21,8 @@ from service import db
 # A site's own label counts this many times a public-data row: the site's moderators judge
 # its own readers by its own guidelines, which public corpora only approximate.
 SITE_LABEL_WEIGHT = 5.0
+# More would let a few moderator decisions outweigh the whole public training set.
+MAX_LABEL_WEIGHT = 1000.0
 
 CSV_FIELDS = (
     "comment_id",

@@ -182,7 +182,7 @@ def job_status(app, job_id: str) -> dict[str, Any]:
 
     try:
         job = Job.fetch(job_id, connection=app.extensions["redis"])
-    except NoSuchJobError:
+    except (NoSuchJobError, ValueError):  # ValueError: not a job id RQ could have made
         raise LookupError(f"no ops job {job_id!r} (finished jobs are kept 7 days)") from None
     status = job.get_status()
     out: dict[str, Any] = {"id": job.id, "status": str(getattr(status, "value", status))}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from flask import request
@@ -29,9 +31,13 @@ def json_body(max_fields: int = MAX_FIELDS) -> dict[str, Any]:
     if _nesting(text) > MAX_DEPTH:
         raise Problem(400, "Bad Request", f"The JSON is nested deeper than {MAX_DEPTH} levels.")
     try:
-        body = json.loads(text, parse_constant=_not_json)
+        body = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError) as exc:
         raise Problem(400, "Bad Request", f"The body is not valid JSON: {exc}") from None
+    if "\\u" in text and not _encodable(body):
+        raise Problem(
+            400, "Bad Request", "The JSON holds a lone surrogate escape (\\ud800-\\udfff)."
+        )
     if not isinstance(body, dict):
         raise Problem(422, "Unprocessable Content", "The body must be a JSON object.")
     if _members(body) > max_fields:
@@ -41,9 +47,40 @@ def json_body(max_fields: int = MAX_FIELDS) -> dict[str, Any]:
     return body
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def storable_text(value: str) -> bool:
+    """Text every database keeps and readers can show: no control characters, valid Unicode."""
+    if _CONTROL.search(value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _not_json(name: str) -> Any:
     # Python's parser takes NaN and Infinity; JSON has no such numbers.
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(literal: str) -> float:
+    # 1e400 would be read as infinity, which no later check expects and JSON cannot write back.
+    number = float(literal)
+    if not math.isfinite(number):
+        raise ValueError(f"{literal} is out of range")
+    return number
+
+
+def _encodable(body: Any) -> bool:
+    """False when a \\uXXXX escape left half a surrogate pair: no text column can store it."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _members(value: Any) -> int:

@@ -119,8 +119,14 @@ def train():
         raise Problem(422, "Unprocessable Content", "since must be an ISO date.") from None
     max_rows = _opt(body, "max_rows", (int,), None)
     weight = _opt(body, "label_weight", (float, int), labels.SITE_LABEL_WEIGHT)
-    if (max_rows is not None and max_rows < 1) or weight <= 0:
-        raise Problem(422, "Unprocessable Content", "max_rows and label_weight must be positive.")
+    if max_rows is not None and max_rows < 1:
+        raise Problem(422, "Unprocessable Content", "max_rows must be positive.")
+    if not 0 < weight <= labels.MAX_LABEL_WEIGHT:
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            f"label_weight must be above 0 and at most {labels.MAX_LABEL_WEIGHT:g}.",
+        )
     options = model_ops.TrainOptions(
         data_dir=Path(current_app.config["DATA_DIR"]),
         max_rows=max_rows,
@@ -191,7 +197,8 @@ def shadow_off():
 @bp.get("/shadow/report")
 def shadow_report():
     with db.engine().connect() as conn:
-        version = request.args.get("version") or model_state.shadow_version(conn)
+        named = request.args.get("version")
+        version = _sidecar(named)["version"] if named else model_state.shadow_version(conn)
         if version is None:
             raise Problem(404, "Not Found", "No shadow version; name one with ?version=.")
         return jsonify(shadow.report(conn, version))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import current_app, jsonify, request, url_for
@@ -11,7 +10,7 @@ from service import db, queueing, store
 from service.api import bp
 from service.auth import require_site
 from service.problems import Problem
-from service.requests_json import FieldErrors, json_body, optional_str, required_id
+from service.requests_json import FieldErrors, json_body, optional_str, required_id, storable_text
 
 
 @bp.post("/comments")
@@ -76,10 +75,8 @@ def _wait_ms() -> int:
     if raw is None:
         return 0
     limit = int(current_app.config["MAX_WAIT_MS"])
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
+    # ASCII digits only: int() also takes "1_0", " 7 " and other scripts' digits.
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else -1
     if not 0 <= value <= limit:
         raise Problem(
             422,
@@ -120,7 +117,7 @@ def _comment_fields(body: dict[str, Any]) -> dict[str, Any]:
         else:
             errors.add("parent_id", "is optional, and when given must be a non-empty string")
     for name, value in fields.items():
-        if isinstance(value, str) and not _storable(value):
+        if isinstance(value, str) and not storable_text(value):
             errors.add(_REQUEST_FIELD.get(name, name), _CONTROL_CHARACTERS)
     errors.raise_if_any()
     return fields
@@ -149,15 +146,3 @@ def _object(body: dict[str, Any], key: str, errors: FieldErrors, *, required: bo
 
 # C0 controls and DEL except tab, newline and carriage return: never part of a real comment,
 # NUL is refused by PostgreSQL, and the others confuse logs and terminals downstream.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _storable(value: str) -> bool:
-    """Text every database keeps and readers can show: no control characters, valid Unicode."""
-    if _CONTROL.search(value):
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -8,7 +8,7 @@ from service import db, events, store
 from service.api import bp
 from service.auth import require_site
 from service.problems import Problem
-from service.requests_json import json_body
+from service.requests_json import json_body, storable_text
 from service.tables_moderation import reports
 
 MAX_REASON_CHARS = 1000
@@ -18,12 +18,18 @@ MAX_REASON_CHARS = 1000
 def report_comment(comment_id: str):
     site = require_site()
     reason = json_body().get("reason")
-    if not isinstance(reason, str) or not reason.strip() or "\x00" in reason:
+    if not isinstance(reason, str) or not reason.strip() or not storable_text(reason):
         raise Problem(
             422,
             "Unprocessable Content",
-            "Give the reader's reason as a non-empty string.",
-            errors=[{"field": "reason", "message": "is required and must be a non-empty string"}],
+            "Give the reader's reason as a non-empty string without control characters.",
+            errors=[
+                {
+                    "field": "reason",
+                    "message": "is required and must be a non-empty string without control "
+                    "characters",
+                }
+            ],
         )
     if len(reason) > MAX_REASON_CHARS:
         raise Problem(

@@ -13,7 +13,12 @@ class RefusedURL(ValueError):
 
 
 def check_url(url: str, allow_private: bool, resolve: bool = True) -> None:
-    parts = urlsplit(url)
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise RefusedURL("the URL contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[::1/h"
+        raise RefusedURL("the URL cannot be parsed") from None
     if parts.scheme not in ("http", "https"):
         raise RefusedURL("only http and https URLs are accepted")
     if not parts.hostname:

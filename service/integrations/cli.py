@@ -76,10 +76,12 @@ def rotate(endpoint_id: str) -> None:
 
 @webhooks_cli.command("deliveries")
 @click.argument("endpoint_id")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def deliveries(endpoint_id: str, limit: int) -> None:
     """Recent deliveries of an endpoint with their attempts, one JSON object a line."""
     with db.engine().connect() as conn:
+        if webhooks.get_endpoint(conn, endpoint_id) is None:
+            raise click.ClickException(f"no webhook endpoint {endpoint_id}")
         for delivery in webhooks.list_deliveries(conn, endpoint_id, limit=limit):
             click.echo(json.dumps(delivery))
 

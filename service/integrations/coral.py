@@ -81,6 +81,8 @@ def moderate(site_id: str):
         raise Problem(401, "Unauthorized", "X-Coral-Signature does not match the site's secret.")
     g.site = {"id": site_id}
     text = _comment_text(json_body())
+    if not text.strip():
+        return "", 204  # nothing to read (an image, empty markup): no opinion, Coral decides
     config = current_app.config
     elapsed_ms = (time.monotonic() - started) * 1000
     budget = int(config["CORAL_BUDGET_MS"]) - int(config["CORAL_MARGIN_MS"]) - elapsed_ms

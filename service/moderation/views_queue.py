@@ -71,7 +71,7 @@ def decide():
         raise Problem(422, "Unprocessable Content", f"ids must list 1 to {MAX_BULK} comments.")
     if not all(isinstance(i, str) and 0 < len(i) <= 40 for i in ids):
         raise Problem(422, "Unprocessable Content", "ids must be comment id strings.")
-    if guideline is not None and guideline not in GUIDELINES:
+    if guideline is not None and (not isinstance(guideline, str) or guideline not in GUIDELINES):
         raise Problem(422, "Unprocessable Content", "guideline is not a known guideline code.")
     decided, refused = [], []
     for comment_id in dict.fromkeys(ids):

@@ -122,3 +122,11 @@ def test_bad_requests_are_problems(client) -> None:
     assert response.status_code == 422
     fields = {e["field"] for e in response.get_json()["errors"]}
     assert fields == {"action", "comment.body"}
+
+
+def test_comment_without_text_gets_no_opinion(client, sync_worker) -> None:
+    # A worker answers, so a 204 here is "nothing to read", not "no decision in time".
+    site_id, _ = setup_site(client)
+    assert post(client, site_id, coral_request("Nice piece"), SECRET).status_code == 200
+    for body in ("", "   ", "<p></p>", "<img src='x.png'>"):
+        assert post(client, site_id, coral_request(body), SECRET).status_code == 204, body
