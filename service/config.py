@@ -72,13 +72,23 @@ def _instance_secret(instance: Path) -> str:
     Several web processes on one machine share it through the file; across machines set
     MODERATION_SECRET_KEY.
     """
+    import os
     import secrets
 
     path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_hex(32)
-    path.write_text(value)
-    path.chmod(0o600)
-    return value
+    if not path.exists():
+        # Processes starting together race here: each writes a complete key to a file of its
+        # own, then links it into place. link() fails if the name exists, so the first key wins
+        # whole and every process reads that one (never a half-written or empty file).
+        instance.mkdir(parents=True, exist_ok=True)
+        mine = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(mine, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(mine, path)
+        except FileExistsError:
+            pass
+        finally:
+            mine.unlink()
+    return path.read_text().strip()

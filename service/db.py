@@ -157,13 +157,42 @@ def autocommit_engine() -> Engine:
     return cached[1]
 
 
+# pg_advisory_lock key for schema creation (any constant that no other lock of ours uses).
+_SCHEMA_LOCK = 0x6D6F6465
+
+
 def create_schema(engine: Engine) -> None:
-    """Create missing tables and indexes; safe to run any number of times."""
-    metadata.create_all(engine, checkfirst=True)
+    """Create missing tables and indexes; safe to run any number of times, in any number of
+    processes at once (web and workers start together: each checks, then creates)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+            try:
+                _create_missing(conn)
+                conn.commit()
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+                conn.commit()
+        return
+    for attempt in range(20):
+        try:
+            _create_missing(engine)
+            return
+        except sa.exc.OperationalError as exc:
+            # SQLite: another process created a table between our check and our CREATE, or
+            # holds the write lock (a lock upgrade fails at once, not after the busy timeout).
+            transient = "already exists" in str(exc) or "database is locked" in str(exc)
+            if not transient or attempt == 19:
+                raise
+            time.sleep(0.05)
+
+
+def _create_missing(bind: Engine | sa.Connection) -> None:
+    metadata.create_all(bind, checkfirst=True)
     # create_all skips the indexes of tables that already exist; a later part may add one.
     for table in metadata.sorted_tables:
         for index in table.indexes:
-            index.create(engine, checkfirst=True)
+            index.create(bind, checkfirst=True)
 
 
 def init_app(app: Flask) -> None:
