@@ -120,12 +120,21 @@ def record_machine_decision(
     except IntegrityError:
         return None
     # A moderator's decision outranks the machine: only a comment still pending takes this one.
-    conn.execute(
+    taken = conn.execute(
         db.comments.update()
         .where(db.comments.c.id == comment_id, db.comments.c.status == "pending")
         .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
-    )
+    ).rowcount
+    if not taken:  # decided meanwhile (by a person, or by a worker still on another version)
+        _drop_decisions(conn, [decision_id])
+        return None
     return decision_id
+
+
+def _drop_decisions(conn: sa.Connection, decision_ids: list[int]) -> None:
+    """Remove machine decisions that lost the race to decide their comment, so each comment
+    has one decision, one event and one webhook, and no orphan the shadow report could read."""
+    conn.execute(db.decisions.delete().where(db.decisions.c.id.in_(decision_ids)))
 
 
 def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
@@ -277,4 +286,17 @@ def record_machine_decisions(
                 for cid, did in ids.items()
             ],
         )
+        # Which updates took: a comment decided meanwhile (by a person, or by a worker still on
+        # another model version after a promote) keeps its decision, and ours is dropped.
+        won = dict(
+            conn.execute(
+                sa.select(db.comments.c.id, db.comments.c.decision_id).where(
+                    db.comments.c.id.in_(list(ids))
+                )
+            ).all()
+        )
+        lost = [did for cid, did in ids.items() if won.get(cid) != did]
+        if lost:
+            _drop_decisions(conn, lost)
+            ids = {cid: did for cid, did in ids.items() if won.get(cid) == did}
     return ids

@@ -83,3 +83,29 @@ def test_bulk_store_skips_what_this_version_already_decided(server_app: Flask):
         again = store.record_machine_decisions(conn, "v1", [{**item, "comment_id": i} for i in ids])
     assert set(first) == {ids[0]} and set(again) == {ids[1]}
     assert machine_decisions(server_app) == dict.fromkeys(ids, 1)
+
+
+def test_a_comment_decided_by_one_version_is_not_decided_again_by_another(server_app: Flask):
+    """After a promote, a worker still on the old version and one on the new may both hold the
+    same comment id (the sweeper re-queued it): only the first decision stands, with one event."""
+    ids = post_many(server_app, 3)
+    item = {"action": "hold", "scores": {"toxicity": 0.7}, "reasons": [], "policy_version": None}
+    engine = server_app.extensions["db_engine"]
+    with engine.begin() as conn:
+        old = store.record_machine_decisions(conn, "v-old", [{**item, "comment_id": ids[0]}])
+        single = store.record_machine_decision(
+            conn, ids[1], action="approve", scores={}, reasons=[], model_version="v-old"
+        )
+    with engine.begin() as conn:
+        new = store.record_machine_decisions(
+            conn, "v-new", [{**item, "action": "reject", "comment_id": i} for i in ids]
+        )
+        late = store.record_machine_decision(
+            conn, ids[0], action="reject", scores={}, reasons=[], model_version="v-newer"
+        )
+    assert set(new) == {ids[2]} and late is None  # nothing new for the two already decided
+    assert machine_decisions(server_app) == dict.fromkeys(ids, 1)
+    with engine.connect() as conn:
+        first, second = (store.get_comment(conn, i) for i in ids[:2])
+    assert (first["status"], first["decision_id"]) == ("held", old[ids[0]])
+    assert (second["status"], second["decision_id"]) == ("approved", single)
