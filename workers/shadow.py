@@ -26,7 +26,11 @@ class ShadowModel:
     _version: str | None = None
     _classifier: Classifier | None = None
     _checked_at: float = float("-inf")
+    # A version that failed to load is tried again after this long: its files may still have
+    # been on their way to this host (a synced registry) when ops named it.
+    retry_seconds: float = 60.0
     _failed: str | None = None
+    _failed_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get(self) -> tuple[str, Classifier] | None:
@@ -42,7 +46,9 @@ class ShadowModel:
         with self.engine.connect() as conn:
             wanted = model_state.shadow_version(conn)
         self._checked_at = now
-        if wanted == self._version or wanted == self._failed:
+        if wanted == self._version:
+            return
+        if wanted == self._failed and now - self._failed_at < self.retry_seconds:
             return
         if wanted is None:
             self._version = self._classifier = None
@@ -51,8 +57,15 @@ class ShadowModel:
             classifier = self.registry.load(wanted)
         except ModelLoadError as exc:
             # A shadow that cannot load must never stop the live decisions: log once, go on.
-            log.error("shadow model %s not loaded: %s", wanted, exc)
-            self._failed, self._version, self._classifier = wanted, None, None
+            log.error(
+                "shadow model %s not loaded (next try in %.0f s): %s",
+                wanted,
+                self.retry_seconds,
+                exc,
+            )
+            self._failed, self._failed_at = wanted, now
+            self._version = self._classifier = None
             return
+        self._failed = None
         log.info("shadow model %s loaded", wanted)
         self._version, self._classifier = wanted, classifier

@@ -60,3 +60,28 @@ def test_shadow_needs_a_known_version(runner):
     result = runner.invoke(args=["models", "shadow", "2026-01-01T000000-abcdef"])
     assert result.exit_code == 1 and "not found" in result.output
     assert runner.invoke(args=["models", "shadow"]).exit_code == 2
+
+
+def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
+    """Ops may name a shadow before its files reach a worker's host (a synced registry)."""
+    from models.registry import ModelLoadError, Registry
+    from service import model_state
+    from workers.shadow import ShadowModel
+
+    class ArrivesLate(Registry):
+        arrived = False
+
+        def load(self, version):
+            if not self.arrived:
+                raise ModelLoadError(f"{version} not found (still syncing)")
+            return super().load(version)
+
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        model_state.set_shadow(conn, tiny_version)
+    registry = ArrivesLate(app.config["MODEL_DIR"])
+    shadow = ShadowModel(registry, engine, refresh_seconds=0, retry_seconds=0)
+    assert shadow.get() is None
+    registry.arrived = True
+    loaded = shadow.get()
+    assert loaded is not None and loaded[0] == tiny_version
