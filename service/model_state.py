@@ -22,7 +22,19 @@ def activation_history(conn: sa.Connection) -> list[str]:
     return json.loads(raw) if raw else []
 
 
+# pg_advisory_xact_lock key for changes of the active version (held until the transaction ends).
+_ACTIVATION_LOCK = 0x6D6F6461
+
+
+def _serialise(conn: sa.Connection) -> None:
+    """Promote and rollback read the history, then write it back: two at once on PostgreSQL
+    would lose one entry. SQLite already lets one writer through at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ACTIVATION_LOCK})
+
+
 def activate(conn: sa.Connection, version: str) -> None:
+    _serialise(conn)
     current = active_version(conn)
     if current == version:
         return
@@ -38,6 +50,7 @@ SHADOW_KEY = "shadow_model"
 
 def rollback(conn: sa.Connection) -> tuple[str, str]:
     """Make the previously active version active again; (from, to). Raises LookupError if none."""
+    _serialise(conn)
     current = active_version(conn)
     history = activation_history(conn)
     if current is None or not history:
