@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("model %s loaded", version)
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
+    runtime.start_model_watch(rt)
 
     # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
     if not args.burst:

@@ -35,6 +35,9 @@ class ModelCache:
     _classifier: Classifier | None = None
     _checked_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # What the database says is active, and why it is not loaded here (None when it is).
+    wanted: str | None = None
+    error: str | None = None
 
     def get(self) -> tuple[str, Classifier]:
         """The active (version, classifier); loads a newly activated version when it appears."""
@@ -50,7 +53,9 @@ class ModelCache:
         with self.engine.connect() as conn:
             active = model_state.active_version(conn)
         self._checked_at = now
+        self.wanted = active
         if active is None or active == self._version:
+            self.error = None
             return
         log.info("loading model version %s", active)
         try:
@@ -58,10 +63,15 @@ class ModelCache:
         except ModelLoadError as exc:
             if self._classifier is None:
                 raise RuntimeError(f"cannot load the active model: {exc}") from exc
-            # Keep deciding with the version in hand rather than fail every job; ops see this.
+            # Keep deciding with the version in hand rather than fail every job; ops see this
+            # in the log and in /readyz (service/worker_models.py).
             log.error("staying on %s: %s", self._version, exc)
+            self.error = str(exc)
             return
-        self._version, self._classifier = active, classifier
+        self._version, self._classifier, self.error = active, classifier, None
+
+    def loaded(self) -> str | None:
+        return self._version
 
 
 @dataclass
@@ -105,3 +115,26 @@ def current() -> Runtime:
         app = create_app()
         return install(app.config, app.extensions["db_engine"], app.extensions["redis"])
     return _current
+
+
+def start_model_watch(rt: Runtime) -> threading.Thread:
+    """Every refresh interval, even while no job comes: load a newly active version ahead of the
+    next job, and report what this process holds (service/worker_models.py) for /readyz."""
+    from service import worker_models
+
+    interval = max(1.0, rt.models.refresh_seconds)
+
+    def run() -> None:
+        while True:
+            try:
+                rt.models.get()
+                worker_models.report(
+                    rt.redis, rt.models.loaded(), rt.models.wanted, rt.models.error
+                )
+            except Exception as exc:  # Redis or the database away: report again next time
+                log.warning("model watch: %s", exc)
+            threading.Event().wait(interval)
+
+    thread = threading.Thread(target=run, name="moderation-model-watch", daemon=True)
+    thread.start()
+    return thread

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from rq import Worker
 
-from service import broker, db, model_state
+from service import broker, db, model_state, worker_models
 
 bp = Blueprint("health", __name__)
 
@@ -36,6 +36,10 @@ def readyz():
         checks["database"] = {"ok": False, "error": type(exc).__name__}
         checks["model"] = {"ok": False, "active": None}
     checks["worker"] = _worker_check() if checks["redis"]["ok"] else {"ok": False, "live": 0}
+    if checks["redis"]["ok"] and checks["database"]["ok"]:
+        # Informational: a worker still on another version decides with it until it loads the
+        # active one (its files may not have reached that host); not a reason to stop traffic.
+        checks["worker"]["models"] = worker_models.summary(broker.connection(), version)
     ready = all(c["ok"] for c in checks.values())
     return jsonify({"status": "ready" if ready else "not ready", "checks": checks}), (
         200 if ready else 503

@@ -24,7 +24,7 @@ from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue
 
-from service import broker, db, events, model_state
+from service import broker, db, events, model_state, worker_models
 from service.integrations.tally import Tally
 
 bp = Blueprint("metrics", __name__)
@@ -188,6 +188,14 @@ class RedisCollector:
         if version:
             model.add_metric([version], 1.0)
         yield model
+        loaded = GaugeMetricFamily(
+            "moderation_worker_models",
+            "Worker processes by the model version they have loaded (reported in the last minute)",
+            labels=["version"],
+        )
+        for name, count in worker_models.summary(self.conn, version)["versions"].items():
+            loaded.add_metric([name], float(count))
+        yield loaded
 
     def _hash(self, name: str) -> dict[str, str]:
         return {k.decode(): v.decode() for k, v in self.conn.hgetall(name).items()}
