@@ -11,6 +11,7 @@ The object holds only scikit-learn vectorizers and numpy arrays, so it pickles w
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as normalize_rows
 
 from models import identity
-from models.normalize import Normalized, normalize
+from models.normalize import ENTITY, Normalized, normalize
 from models.types import Span
 
 _WORD = re.compile(r"\S+")
@@ -279,10 +280,36 @@ def _trim(text: str, start: int, end: int) -> Span | None:
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
-    chunk = text[start:end]
-    lead = len(chunk) - len(chunk.lstrip(" \t\n\r\"'()[]{}.,;:?!"))
-    tail = len(chunk) - len(chunk.rstrip(" \t\n\r\"'()[]{}.,;:?!"))
-    start, end = start + lead, end - tail
+    start, end = _strip_edges(text, start, end)
     if start >= end:
         return None
     return Span(start, end, text[start:end])
+
+
+_EDGE = " \t\n\r\"'()[]{}.,;:?!"
+
+
+def _punctuation_entity(match: re.Match | None) -> bool:
+    return match is not None and not any(c.isalnum() for c in html.unescape(match.group()))
+
+
+def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop punctuation, and HTML entities of punctuation ("&quot;", "&#8220;"), at both ends."""
+    while start < end:
+        entity = ENTITY.match(text, start, end)
+        if _punctuation_entity(entity):
+            start = entity.end()
+        elif text[start] in _EDGE:
+            start += 1
+        else:
+            break
+    while end > start:
+        amp = text.rfind("&", start, end)
+        entity = ENTITY.fullmatch(text, amp, end) if amp >= 0 else None
+        if _punctuation_entity(entity):
+            end = amp
+        elif text[end - 1] in _EDGE:
+            end -= 1
+        else:
+            break
+    return start, end

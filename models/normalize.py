@@ -25,6 +25,9 @@ class Normalized:
     original: str
     text: str
     offsets: tuple[int, ...]
+    # Where each character's source ends, where that is not just past `offsets[i]`: a character
+    # decoded from an HTML entity ("&quot;") ends after the entity's ";". None: offsets[i] + 1.
+    ends: tuple[int, ...] | None = None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) range of `text` to a [start, end) range of `original`."""
@@ -34,7 +37,8 @@ class Normalized:
         if start == end:
             pos = self.offsets[start] if start < n else len(self.original)
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        last = self.ends[end - 1] if self.ends is not None else self.offsets[end - 1] + 1
+        return self.offsets[start], last
 
 
 # Look-alike letters from other scripts that NFKC leaves alone (Cyrillic, Greek, etc.).
@@ -108,25 +112,29 @@ def _unicode_pass(text: str) -> tuple[str, list[int]]:
 
 # Comments often reach us HTML-escaped by the site's CMS ("don&#8217;t", "&amp;", emoji as
 # "&#128514;"). Only complete entities (with the semicolon) are decoded, so "AT&T" stays.
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-def _unescape(text: str) -> tuple[str, list[int]]:
-    """Decode HTML character references; each decoded character maps to its entity's '&'."""
+def _unescape(text: str) -> tuple[str, list[int], list[int]]:
+    """Decode HTML character references: (text, start of each character's source, its end)."""
     parts: list[str] = []
     offsets: list[int] = []
+    ends: list[int] = []
     pos = 0
-    for m in _ENTITY.finditer(text):
+    for m in ENTITY.finditer(text):
         i = m.start()
         parts.append(text[pos:i])
         offsets.extend(range(pos, i))
+        ends.extend(range(pos + 1, i + 1))
         decoded = html.unescape(m.group())
         parts.append(decoded)
         offsets.extend([i] * len(decoded))
+        ends.extend([m.end()] * len(decoded))
         pos = m.end()
     parts.append(text[pos:])
     offsets.extend(range(pos, len(text)))
-    return "".join(parts), offsets
+    ends.extend(range(pos + 1, len(text) + 1))
+    return "".join(parts), offsets, ends
 
 
 # --- regex rewrites on the lowercased text -------------------------------------------
@@ -335,10 +343,12 @@ def normalize(text: str) -> Normalized:
 
 
 def _normalize(text: str) -> Normalized:
-    if "&" in text and _ENTITY.search(text):
-        decoded, source = _unescape(text)  # decoded once: "&amp;lt;" reads as "&lt;"
+    if "&" in text and ENTITY.search(text):
+        decoded, starts, ends = _unescape(text)  # decoded once: "&amp;lt;" reads as "&lt;"
         s, offsets = _rewrite(decoded)
-        return Normalized(text, s, tuple(source[i] for i in offsets))
+        return Normalized(
+            text, s, tuple(starts[i] for i in offsets), tuple(ends[i] for i in offsets)
+        )
     s, offsets = _rewrite(text)
     return Normalized(text, s, tuple(offsets))
 

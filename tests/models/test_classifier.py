@@ -42,3 +42,12 @@ def test_evidence_is_empty_for_text_without_words(small_classifier) -> None:
 def test_classifier_pickles(small_classifier) -> None:
     clone = pickle.loads(pickle.dumps(small_classifier))
     assert clone.score_one("idiot") == small_classifier.score_one("idiot")
+
+
+def test_evidence_spans_leave_out_entity_punctuation_and_keep_entity_letters() -> None:
+    from models.classifier import _trim
+
+    text = "an &quot;idiot&quot; and a f&#117;cking &#8220;clown&#8221;!"
+    assert _trim(text, 3, 20).text == "idiot"
+    assert _trim(text, 27, 39).text == "f&#117;cking"
+    assert _trim(text, 40, 60).text == "clown"

@@ -87,7 +87,7 @@ def test_html_entities_are_decoded_and_map_back_to_the_entity() -> None:
     norm = normalize(original)
     assert norm.text == 'you\u2019re an "idiot" & a liar \U0001f602 at&t &amp'
     start = norm.text.index("&")
-    assert original[slice(*norm.to_original(start, start + 1))] == "&"
+    assert original[slice(*norm.to_original(start, start + 1))] == "&amp;"
     start = norm.text.index("idiot")
     assert original[slice(*norm.to_original(start, start + 5))] == "idiot"
 
@@ -99,3 +99,11 @@ def test_entity_alphabet_keeps_offsets_valid(text: str) -> None:
     assert len(norm.offsets) == len(norm.text)
     assert list(norm.offsets) == sorted(norm.offsets)
     assert all(0 <= o < len(text) for o in norm.offsets)
+
+
+def test_a_range_ending_on_a_decoded_character_ends_after_its_entity() -> None:
+    original = "an &quot;idiot&quot; here"
+    norm = normalize(original)
+    start = norm.text.index('"idiot"')
+    a, b = norm.to_original(start, start + len('"idiot"'))
+    assert original[a:b] == "&quot;idiot&quot;"
