@@ -32,6 +32,11 @@ def _inject() -> dict:
 def _check() -> None:
     if request.method in SAFE_METHODS:
         return
+    if request.path.startswith("/queue/api/"):
+        from service.moderation.sessions import current_user
+
+        if current_user() is None:
+            return  # logged out (another tab, or the session ended): login_required says so
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
     expected = session.get("csrf")
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):

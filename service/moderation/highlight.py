@@ -10,14 +10,32 @@ from collections.abc import Iterable
 from typing import Any
 
 
-def spans_of(reasons: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
+def spans_of(reasons: Iterable[dict[str, Any]], text_length: int) -> list[tuple[int, int]]:
+    """Evidence spans to mark. A rule's span over the whole comment (shouting, language) is left
+    out: marking everything shows nothing, and it would hide the words the classifier found."""
     spans = []
     for reason in reasons:
         for span in reason.get("evidence") or []:
             start, end = span.get("start"), span.get("end")
-            if isinstance(start, int) and isinstance(end, int):
-                spans.append((start, end))
+            if not (isinstance(start, int) and isinstance(end, int)):
+                continue
+            if reason.get("rule") and start <= 0 and end >= text_length:
+                continue
+            spans.append((start, end))
     return spans
+
+
+# Bidirectional controls can show a comment reversed or reordered ("\u202eyou idiot" reads as
+# "toidi uoy"); the moderator sees them as named marks instead, in the segments' text only.
+_BIDI = {
+    "\u202a": "⟨LRE⟩", "\u202b": "⟨RLE⟩", "\u202c": "⟨PDF⟩", "\u202d": "⟨LRO⟩", "\u202e": "⟨RLO⟩",
+    "\u2066": "⟨LRI⟩", "\u2067": "⟨RLI⟩", "\u2068": "⟨FSI⟩", "\u2069": "⟨PDI⟩",
+}  # fmt: skip
+_BIDI_TABLE = str.maketrans(_BIDI)
+
+
+def visible_controls(text: str) -> str:
+    return text.translate(_BIDI_TABLE)
 
 
 def segments(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -40,7 +58,7 @@ def segments(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[str, boo
         pos = end
     if pos < len(text):
         out.append((text[pos:], False))
-    return out
+    return [(visible_controls(run), marked) for run, marked in out]
 
 
 def safe_href(url: str | None) -> str | None:

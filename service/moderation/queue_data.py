@@ -157,7 +157,9 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
-                "segments": highlight.segments(row["text"], highlight.spans_of(reasons)),
+                "segments": highlight.segments(
+                    row["text"], highlight.spans_of(reasons, len(row["text"]))
+                ),
                 "reasons": reasons,
                 "strongest": strongest_guideline(reasons),
                 "top_score": row["top_score"],

@@ -80,7 +80,11 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
             if request.path.startswith("/queue/api/") or request.is_json:
-                raise Problem(401, "Unauthorized", "Log in at /login first.")
+                raise Problem(
+                    401,
+                    "Unauthorized",
+                    "You are logged out (in another tab, or the session ended): log in again.",
+                )
             return redirect(url_for("moderation.login"))
         return view(*args, **kwargs)
 

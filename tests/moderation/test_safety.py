@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from service.moderation.highlight import safe_href, segments
+from service.moderation.highlight import safe_href, segments, spans_of
 from tests.moderation.conftest import held_comment, login
 
 SCRIPT = "<script>alert(1)</script>"
@@ -112,3 +112,20 @@ def test_segments_merge_overlaps_and_drop_bad_spans() -> None:
         ("a", False), ("bcde", True), ("fg", False), ("h", True),
     ]  # fmt: skip
     assert "".join(s for s, _ in segments(text, [(3, 4)])) == text
+
+
+def test_a_rules_whole_comment_span_is_not_marked_over_the_words_found() -> None:
+    text = "YOU ARE AN IDIOT"
+    reasons = [
+        {"guideline": "abuse", "rule": None, "evidence": [{"start": 11, "end": 16}]},
+        {"guideline": "civility", "rule": "shouting", "evidence": [{"start": 0, "end": 16}]},
+    ]
+    assert segments(text, spans_of(reasons, len(text))) == [
+        ("YOU ARE AN ", False), ("IDIOT", True),
+    ]  # fmt: skip
+
+
+def test_bidi_controls_are_shown_not_obeyed() -> None:
+    text = "\u202eyou are an idiot\u202c ok"
+    shown = "".join(run for run, _ in segments(text, []))
+    assert shown == "⟨RLO⟩you are an idiot⟨PDF⟩ ok"

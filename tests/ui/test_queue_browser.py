@@ -147,6 +147,53 @@ def test_hostile_comment_is_inert(app: Flask, live, new_page) -> None:
     assert dialogs == []
 
 
+def test_moving_on_releases_the_claim_and_focus_picks_the_comment(
+    app: Flask, live, new_page
+) -> None:
+    first, second, third = (held_comment(app, live["site"], f"Comment {i}") for i in range(3))
+    alice, carol = new_page(), new_page()
+    log_in(alice, live, "alice")
+    expect(alice.locator(f"#c-{first}")).to_have_class("comment current")
+    alice.keyboard.press("j")  # alice moves on: the first comment is free again
+    expect(alice.locator(f"#c-{second}")).to_have_class("comment current")
+    log_in(carol, live, "carol")
+    expect(carol.locator(f"#c-{first}")).to_have_class("comment current")  # not alice's any more
+    expect(carol.locator(f"#c-{second} .claim")).to_have_text("alice has it")
+    # Tabbing into another comment's controls makes it the one the keys act on.
+    alice.locator(f"#c-{third} button.approve").focus()
+    expect(alice.locator(f"#c-{third}")).to_have_class("comment current")
+    alice.keyboard.press("a")
+    expect(alice.locator(f"#c-{third}")).to_have_count(0)
+    assert _status(app, third)[0] == "approved" and _status(app, second)[0] == "held"
+
+
+def test_r_in_the_reason_list_rejects_with_the_chosen_reason(app: Flask, live, new_page) -> None:
+    comment = held_comment(app, live["site"], "Reject me, idiot")
+    page = new_page()
+    log_in(page, live, "alice")
+    reason = page.locator(f"#c-{comment} select.reason")
+    reason.select_option("spam")
+    reason.focus()
+    page.keyboard.press("r")  # the list's type-ahead would have picked "Respect privacy"
+    expect(page.locator(f"#c-{comment}")).to_have_count(0)
+    expect(page.locator("#status")).to_contain_text("1 rejected (")
+    status, reasons = _status(app, comment)
+    assert status == "rejected" and reasons[0]["guideline"] == "spam"
+
+
+def test_logged_out_in_another_tab_says_so_with_a_login_link(app: Flask, live, new_page) -> None:
+    comment = held_comment(app, live["site"], "Still here")
+    page = new_page()
+    log_in(page, live, "alice")
+    other = page.context.new_page()  # same cookies: another tab of the same browser
+    other.goto(live["url"] + "/queue")
+    other.click("#logout")
+    page.keyboard.press("a")
+    expect(page.locator("#status")).to_contain_text("logged out")
+    expect(page.locator("#status a")).to_have_attribute("href", "/login")
+    assert _status(app, comment)[0] == "held"
+
+
 def _keep_screenshot(path: Path) -> None:
     """The README's picture comes from a test run; refresh it when asked to."""
     import os

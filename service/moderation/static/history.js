@@ -5,11 +5,17 @@
   const statusLine = document.getElementById("status");
   document.querySelectorAll("button.undo").forEach((button) => {
     button.addEventListener("click", async () => {
-      const response = await fetch("/queue/api/undo/" + encodeURIComponent(button.dataset.log), {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
-      });
+      let response;
+      try {
+        response = await fetch("/queue/api/undo/" + encodeURIComponent(button.dataset.log), {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+        });
+      } catch (error) {
+        statusLine.textContent = "Not undone: the server did not answer (" + error.message + ").";
+        return;
+      }
       let data = {};
       try {
         data = await response.json();

@@ -16,6 +16,17 @@
     statusLine.textContent = text;
   }
 
+  // An error in the status line; logged out, it links to the login page.
+  function fail(error) {
+    say(error.message);
+    if (error.status === 401) {
+      const link = document.createElement("a");
+      link.href = "/login";
+      link.textContent = " Log in";
+      statusLine.append(link);
+    }
+  }
+
   async function call(method, url, body) {
     const options = {
       method: method,
@@ -26,7 +37,12 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (_) {
+      throw new Error("The server did not answer; check the connection and try again.");
+    }
     let data = {};
     try {
       data = await response.json();
@@ -34,27 +50,51 @@
       data = {};
     }
     if (!response.ok) {
-      throw new Error(data.detail || data.title || response.statusText);
+      const error = new Error(data.detail || data.title || response.statusText);
+      error.status = response.status;
+      throw error;
     }
     return data;
   }
 
-  // Opening a comment claims it, so a second moderator sees who is on it.
-  async function open(li) {
+  function claimUrl(li) {
+    return "/queue/api/claims/" + encodeURIComponent(li.dataset.id);
+  }
+
+  // Moving on from a comment gives its claim back, so passing through the queue with j/k does
+  // not lock a run of comments away from the other moderators for minutes.
+  function release(li) {
+    if (li && li.dataset.mine) {
+      delete li.dataset.mine;
+      call("DELETE", claimUrl(li)).catch((error) => say("could not release a claim: " + error.message));
+    }
+  }
+
+  // Opening a comment claims it, so a second moderator sees who is on it. `focus`: false when
+  // the moderator moved focus there themselves (Tab), which must stay where it is.
+  async function open(li, focus = true) {
     if (!li) {
       return;
     }
     if (current) {
       current.classList.remove("current");
+      release(current);
     }
     current = li;
     li.classList.add("current");
-    li.focus({ preventScroll: true });
+    if (focus) {
+      li.focus({ preventScroll: true });
+    }
     li.scrollIntoView({ block: "nearest" });
     try {
-      const answer = await call("POST", "/queue/api/claims/" + encodeURIComponent(li.dataset.id));
+      const answer = await call("POST", claimUrl(li));
       const badge = li.querySelector(".claim");
       if (answer.claimed) {
+        if (current === li) {
+          li.dataset.mine = "1";
+        } else {
+          call("DELETE", claimUrl(li)).catch(() => {}); // moved on before the claim came back
+        }
         badge.hidden = true;
         badge.textContent = "";
         li.classList.remove("taken");
@@ -64,7 +104,7 @@
         li.classList.add("taken");
       }
     } catch (error) {
-      say(error.message);
+      fail(error);
     }
   }
 
@@ -85,39 +125,90 @@
   }
 
   async function decide(lis, action) {
+    // A second key press while the first decision is on its way would only earn a false 409.
+    lis = lis.filter((li) => !li.dataset.busy);
     if (!lis.length) {
       return;
     }
+    lis.forEach((li) => {
+      li.dataset.busy = "1";
+    });
     const body = { ids: lis.map((li) => li.dataset.id), action: action };
+    let reason = "";
     // One comment is rejected with the reason chosen on it; bulk rejects each with its strongest.
     if (action === "reject" && lis.length === 1) {
-      body.guideline = lis[0].querySelector("select.reason").value;
+      const select = lis[0].querySelector("select.reason");
+      body.guideline = select.value;
+      reason = " (" + select.options[select.selectedIndex].text + ")";
     }
     try {
       const answer = await call("POST", "/queue/api/decisions", body);
       answer.decided.forEach((d) => {
         const li = document.getElementById("c-" + d.id);
         if (li) {
+          delete li.dataset.mine; // deciding ends the claim
           leave(li);
         }
       });
-      let text = answer.decided.length + (action === "approve" ? " approved" : " rejected");
+      let text = answer.decided.length + (action === "approve" ? " approved" : " rejected") + reason;
       if (answer.refused.length) {
-        text += "; not decided: " + answer.refused.map((r) => r.why).join("; ");
+        text += "; not decided: " + answer.refused.length + " (" + refusals(answer.refused) + ")";
       }
       say(text);
     } catch (error) {
-      say(error.message);
+      // A single refused decision answers with its status: "already …" means someone else
+      // decided it, so it leaves this page too.
+      if (lis.length === 1 && /^already /.test(error.message)) {
+        leave(lis[0]);
+        say("Someone else decided this comment: " + error.message);
+      } else {
+        fail(error);
+      }
+    } finally {
+      lis.forEach((li) => {
+        delete li.dataset.busy;
+      });
     }
+  }
+
+  // Refused comments: those someone else already decided leave the page; the others stay,
+  // marked with the reason (hover), and the summary counts each reason once.
+  function refusals(refused) {
+    const counts = {};
+    refused.forEach((r) => {
+      const li = document.getElementById("c-" + r.id);
+      if (li && /^already /.test(r.why)) {
+        leave(li);
+      } else if (li) {
+        li.classList.add("refused");
+        li.title = r.why;
+        li.querySelector("input.pick").checked = false;
+      }
+      const key = r.why.replace(/ by .*$/, " by another moderator");
+      counts[key] = (counts[key] || 0) + 1;
+    });
+    return Object.entries(counts)
+      .map(([why, n]) => n + " " + why)
+      .join("; ");
   }
 
   async function skip(li) {
     if (!li) {
       return;
     }
-    call("DELETE", "/queue/api/claims/" + encodeURIComponent(li.dataset.id)).catch(() => {});
+    if (current === li) {
+      current = null; // leave() opens the next one; this claim is released here
+    }
+    delete li.dataset.mine;
+    const next = li.nextElementSibling || li.previousElementSibling;
     leave(li);
-    say("skipped");
+    open(next);
+    try {
+      await call("DELETE", claimUrl(li));
+      say("skipped");
+    } catch (error) {
+      say("skipped, but its claim stays until it expires: " + error.message);
+    }
   }
 
   function move(step) {
@@ -135,6 +226,15 @@
   function picked() {
     return items().filter((li) => li.querySelector("input.pick").checked);
   }
+
+  // Tabbing into another comment's controls makes that comment the current one, so the keys
+  // act on the comment that has the focus.
+  list.addEventListener("focusin", (event) => {
+    const li = event.target.closest("li.comment");
+    if (li && li !== current) {
+      open(li, false);
+    }
+  });
 
   list.addEventListener("click", (event) => {
     const li = event.target.closest("li.comment");
@@ -168,7 +268,12 @@
       return;
     }
     const tag = event.target.tagName;
-    if (tag === "TEXTAREA" || tag === "SELECT" || (tag === "INPUT" && event.target.type !== "checkbox")) {
+    if (tag === "TEXTAREA" || (tag === "INPUT" && event.target.type !== "checkbox")) {
+      return;
+    }
+    // In a comment's reason list, arrows and Enter choose a reason; letters stay our keys
+    // (the list's type-ahead would otherwise switch the reason on "r" without a word).
+    if (tag === "SELECT" && !(event.target.classList.contains("reason") && /^[a-z?]$/.test(event.key))) {
       return;
     }
     const actions = {
@@ -194,5 +299,6 @@
     }
   });
 
-  open(items()[0]);
+  // Start on the first comment nobody else is working on.
+  open(items().find((li) => li.querySelector(".claim").hidden) || items()[0]);
 })();
