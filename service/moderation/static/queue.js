@@ -7,6 +7,8 @@
   const statusLine = document.getElementById("status");
   const help = document.getElementById("help");
   let current = null;
+  // The last decision's comments, to put back on "u" or the Undo button: {logId, li, before}.
+  let lastDecided = [];
 
   function items() {
     return Array.from(list.querySelectorAll("li.comment"));
@@ -143,10 +145,12 @@
     }
     try {
       const answer = await call("POST", "/queue/api/decisions", body);
+      lastDecided = [];
       answer.decided.forEach((d) => {
         const li = document.getElementById("c-" + d.id);
         if (li) {
           delete li.dataset.mine; // deciding ends the claim
+          lastDecided.push({ logId: d.log_id, li: li, before: li.nextElementSibling });
           leave(li);
         }
       });
@@ -155,6 +159,14 @@
         text += "; not decided: " + answer.refused.length + " (" + refusals(answer.refused) + ")";
       }
       say(text);
+      if (lastDecided.length) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.id = "undo-last";
+        button.textContent = "Undo (u)";
+        button.addEventListener("click", undoLast);
+        statusLine.append(" ", button);
+      }
     } catch (error) {
       // A single refused decision answers with its status: "already …" means someone else
       // decided it, so it leaves this page too.
@@ -168,6 +180,31 @@
       lis.forEach((li) => {
         delete li.dataset.busy;
       });
+    }
+  }
+
+  // Put the last decided comments back where they were, held again.
+  async function undoLast() {
+    const entries = lastDecided;
+    lastDecided = [];
+    if (!entries.length) {
+      return;
+    }
+    let back = 0;
+    try {
+      for (const entry of entries) {
+        await call("POST", "/queue/api/undo/" + encodeURIComponent(entry.logId));
+        const empty = document.getElementById("empty");
+        if (empty) {
+          empty.remove();
+        }
+        list.insertBefore(entry.li, entry.before && entry.before.isConnected ? entry.before : null);
+        back += 1;
+      }
+      say(back + " undone: back in the queue");
+      open(entries[0].li);
+    } catch (error) {
+      fail(error);
     }
   }
 
@@ -282,6 +319,7 @@
       a: () => current && decide([current], "approve"),
       r: () => current && decide([current], "reject"),
       s: () => skip(current),
+      u: () => undoLast(),
       x: () => {
         if (current) {
           const box = current.querySelector("input.pick");
