@@ -25,19 +25,30 @@ class Filters:
     site: str = ""
     article: str = ""
     guideline: str = ""
+    page: int = 1
 
     @classmethod
     def from_args(cls, args: Any) -> Filters:
         view = args.get("view", "held")
         order = args.get("order", "oldest")
         guideline = args.get("guideline", "")
+        raw_page = args.get("page", "1")
+        page = (
+            int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6 else 1
+        )
         return cls(
             view=view if view in VIEWS else "held",
             order=order if order in ORDERS else "oldest",
             site=args.get("site", "")[:40],
             article=args.get("article", "")[:200],
             guideline=guideline if guideline in GUIDELINES else "",
+            page=max(1, page),
         )
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query arguments for a link to this view with some of them changed (a page link)."""
+        values = {**self.__dict__, **changes}
+        return {k: v for k, v in values.items() if v not in ("", None) and (k, v) != ("page", 1)}
 
 
 def visible_sites(conn: sa.Connection, user: User) -> list[dict]:
@@ -82,6 +93,7 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
         .select_from(c.outerjoin(d, c.c.decision_id == d.c.id))
         .where(c.c.site_id.in_(site_ids))
         .limit(PAGE_SIZE + 1)
+        .offset((filters.page - 1) * PAGE_SIZE)
     )
     if filters.view == "reported":
         open_ = sa.select(reports.c.comment_id).where(reports.c.resolved_decision_id.is_(None))

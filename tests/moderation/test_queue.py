@@ -180,3 +180,20 @@ def test_second_moderator_sees_the_claim_and_cannot_decide(ui_app: Flask, two_si
     mine = api(alice, alice_token, f"/queue/api/claims/{comment}", method="DELETE")
     assert mine.get_json()["released"] is True
     assert api(carol, carol_token, f"/queue/api/claims/{comment}").get_json()["claimed"] is True
+
+
+def test_a_long_queue_pages_with_its_filters_kept(ui_app: Flask, two_sites) -> None:
+    from service.moderation.queue_data import PAGE_SIZE
+
+    ids = [held_comment(ui_app, two_sites["a"], f"Comment number {i:03d}") for i in range(55)]
+    client = ui_app.test_client()
+    login(client, "alice", two_sites["alice"])
+    first = client.get("/queue?order=oldest").get_data(as_text=True)
+    assert first.count('class="comment"') == PAGE_SIZE
+    assert f"comments 1–{PAGE_SIZE}" in first and 'rel="prev"' not in first
+    assert 'href="/queue?view=held&amp;order=oldest&amp;page=2" rel="next"' in first
+    second = client.get("/queue?order=oldest&page=2").get_data(as_text=True)
+    assert second.count('class="comment"') == 5 and 'rel="next"' not in second
+    assert all(f"c-{i}" in second for i in ids[PAGE_SIZE:])
+    assert 'href="/queue?view=held&amp;order=oldest" rel="prev"' in second
+    assert client.get("/queue?page=%D9%A3").status_code == 200  # odd page values read as 1
