@@ -46,7 +46,7 @@ def _read_policy(path: str) -> Policy:
     except ValueError as exc:
         raise click.ClickException(f"{path} is not valid JSON: {exc}") from None
     try:
-        return Policy.from_dict(document)
+        return Policy.from_dict(tables_policy.unwrap(document))
     except PolicyError as exc:
         lines = "\n".join(f"  {e['field'] or '(document)'}: {e['message']}" for e in exc.errors)
         raise click.ClickException(f"the policy in {path} is not valid:\n{lines}") from None

@@ -23,9 +23,10 @@ GATE_FILE = "gate.json"
 
 
 class GateRefused(Exception):
-    def __init__(self, failed: list[dict]) -> None:
+    def __init__(self, failed: list[dict], rows: list[dict] | None = None) -> None:
         super().__init__("the candidate is worse than the active version on the gate")
         self.failed = failed
+        self.rows = rows if rows is not None else failed  # every figure, for the job's result
 
 
 @dataclass
@@ -123,7 +124,7 @@ def check_gate(reg, candidate: str, active: str, data_dir: Path, limit: int | No
     )
     failed = [r for r in rows if r["failed"]]
     if failed:
-        raise GateRefused(failed)
+        raise GateRefused(failed, rows)
     return rows
 
 

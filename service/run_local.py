@@ -20,7 +20,15 @@ from service.cli import create_site_record
 PORT = int(os.environ.get("PORT", "8000"))
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C, and SIGTERM from whoever runs us (a service manager, `kill`), stop everything;
+    # also when started from a shell that had set SIGINT to be ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     app = create_app()
     instance = Path(app.instance_path)
     with app.app_context():
@@ -34,16 +42,21 @@ def main() -> int:
     env = dict(
         os.environ, MODERATION_INSTANCE_PATH=str(instance), MODERATION_SESSION_COOKIE_SECURE="false"
     )
+
+    # Each child in a session of its own: Ctrl-C reaches only this process, which then stops
+    # them with one SIGTERM each. Reached by the terminal's SIGINT too, gunicorn's workers got
+    # SIGINT and their master's SIGQUIT at once and could hang until killed 30 s later.
+    def start(*args: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", *args], env=env, start_new_session=True)
+
     procs = [
-        subprocess.Popen([sys.executable, "-m", "workers"], env=env),
+        start("workers"),
         # Model jobs (admin API, `models train --background`) run on the ops queue.
-        subprocess.Popen([sys.executable, "-m", "workers", "--ops"], env=env),
-        subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "8",
-                "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "service:create_app()",
-            ],
-            env=env,
+        start("workers", "--ops"),
+        # As the Procfile runs it.
+        start(
+            "gunicorn", "--worker-class", "gthread", "--workers", "3", "--threads", "4",
+            "--keep-alive", "5", "--bind", f"127.0.0.1:{PORT}", "service:create_app()",
         ),
     ]  # fmt: skip
     time.sleep(2)

@@ -163,3 +163,18 @@ def set_policy(
     except IntegrityError:
         raise PolicyConflict(current_version_number(conn, site_id)) from None
     return version, True
+
+
+_ENVELOPE = frozenset({"site_id", "version", "created_at", "created_by", "changed", "policy"})
+
+
+def unwrap(body: object) -> object:
+    """The policy document; what GET answered is accepted as it is, so GET, edit, PUT works
+    (through the API and the CLI's --file alike).
+
+    A policy document never has a "policy" key, so the two shapes cannot be mistaken; the
+    envelope's other keys are read-only and ignored (use If-Match to guard against changes).
+    """
+    if isinstance(body, dict) and "policy" in body and set(body) <= _ENVELOPE:
+        return body["policy"]
+    return body

@@ -49,7 +49,7 @@ def promote_version(*, version: str, force: bool, limit: int | None = None) -> d
                 reg, version, active, data_dir, limit or model_ops.DEFAULT_GATE_LIMIT
             )
         except model_ops.GateRefused as refused:
-            failed = refused.failed
+            failed, rows = refused.failed, refused.rows
     promoted = not failed or force
     if promoted:
         with rt.engine.begin() as conn:

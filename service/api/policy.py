@@ -53,7 +53,7 @@ POLICY_MAX_FIELDS = 2 * MAX_WORDS + MAX_DOMAINS + 500
 @bp.put("")
 def put_policy():
     site = require_site()
-    document = _unwrap(json_body(max_fields=POLICY_MAX_FIELDS))
+    document = tables_policy.unwrap(json_body(max_fields=POLICY_MAX_FIELDS))
     try:
         policy = Policy.from_dict(document)
     except PolicyError as exc:
@@ -106,18 +106,6 @@ def get_version(version: int):
 
 
 _VERSION_TAG = re.compile(r"[0-9]{1,10}")
-_ENVELOPE = frozenset({"site_id", "version", "created_at", "created_by", "changed", "policy"})
-
-
-def _unwrap(body: dict) -> object:
-    """The policy document; what GET answered is accepted as it is, so GET, edit, PUT works.
-
-    A policy document never has a "policy" key, so the two shapes cannot be mistaken; the
-    envelope's other keys are read-only and ignored (use If-Match to guard against changes).
-    """
-    if "policy" in body and set(body) <= _ENVELOPE:
-        return body["policy"]
-    return body
 
 
 def _expected_version() -> int | None:

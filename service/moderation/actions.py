@@ -115,6 +115,11 @@ def undo(engine: sa.Engine, user: User, log_id: int) -> dict:
             )
         )
         if restored.rowcount != 1:
+            undone = conn.execute(
+                sa.select(db.decisions.c.kind).where(db.decisions.c.id == entry.decision_id)
+            ).scalar()
+            if undone == "undone":
+                raise Refusal(409, "already undone")
             raise Refusal(409, "the comment was decided again since; nothing to undo")
         # An undone decision is no training label: its kind says so, the log keeps the history.
         conn.execute(

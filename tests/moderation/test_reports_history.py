@@ -65,7 +65,8 @@ def test_history_shows_who_when_why_and_undo_restores(ui_app: Flask, two_sites) 
             sa.select(db.decisions.c.kind).where(db.decisions.c.comment_id == comment)
         ).scalars()
         assert sorted(kinds) == ["machine", "undone"]  # no training label from an undone decision
-    assert api(client, token, f"/queue/api/undo/{log_id}").status_code == 409
+    twice = api(client, token, f"/queue/api/undo/{log_id}")
+    assert twice.status_code == 409 and twice.get_json()["detail"] == "already undone"
 
 
 def test_only_ones_own_recent_decision_can_be_undone(ui_app: Flask, two_sites) -> None:

@@ -67,13 +67,18 @@ def test_admin_trains_shadows_promotes_and_rolls_back(app, model_dir, tiny_versi
     assert result["status"] == "finished"
     assert result["result"]["promoted"] is False
     assert "auc:toxicity" in {f["figure"] for f in result["result"]["failed"]}
+    # Every figure of the comparison, not only the failing ones, is in the result.
+    figures = result["result"]["figures"]
+    assert figures and all({"active", "candidate", "delta"} <= set(f) for f in figures)
+    assert {f["figure"] for f in result["result"]["failed"]} <= {f["figure"] for f in figures}
     assert client.get(BASE).json["active"] == model_dir[1]
 
     forced = api(
         client, token, f"{BASE}/{tiny_version}/promote", {"limit": int(GATE_LIMIT), "force": True}
     )
     _work_ops(app)
-    assert client.get(forced.headers["Location"]).json["result"]["promoted"] is True
+    forced_result = client.get(forced.headers["Location"]).json["result"]
+    assert forced_result["promoted"] is True and forced_result["figures"]
     state = client.get(BASE).json
     assert state["active"] == tiny_version and state["shadow"] is None
 

@@ -42,6 +42,19 @@ def test_set_stores_a_new_version_that_show_and_the_api_read(app: Flask, runner,
     assert json.loads(old.stdout) == DEFAULT_POLICY.to_dict()
 
 
+def test_set_takes_what_the_api_get_answered(app: Flask, runner, tmp_path) -> None:
+    site_id, key = make_site(app)
+    got = app.test_client().get("/v1/site/policy", headers={"Authorization": f"Bearer {key}"})
+    envelope = got.json
+    envelope["policy"]["word_lists"]["banned"] = ["budget"]
+    result = runner.invoke(
+        args=["sites", "policy", "set", site_id, "--file", _write(tmp_path, envelope)]
+    )
+    assert result.exit_code == 0, result.output
+    shown = runner.invoke(args=["sites", "policy", "show", site_id])
+    assert json.loads(shown.stdout)["word_lists"]["banned"] == ["budget"]
+
+
 def test_set_reads_standard_input(app: Flask, runner) -> None:
     site_id, _ = make_site(app)
     document = json.dumps({"links": {"action": "allow"}})
