@@ -23,10 +23,10 @@ GATE_FILE = "gate.json"
 
 
 class GateRefused(Exception):
-    def __init__(self, failed: list[dict], rows: list[dict] | None = None) -> None:
+    def __init__(self, failed: list[dict], rows: list[dict]) -> None:
         super().__init__("the candidate is worse than the active version on the gate")
         self.failed = failed
-        self.rows = rows if rows is not None else failed  # every figure, for the job's result
+        self.rows = rows  # every figure, for the job's result
 
 
 @dataclass

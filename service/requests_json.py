@@ -47,6 +47,8 @@ def json_body(max_fields: int = MAX_FIELDS) -> dict[str, Any]:
     return body
 
 
+# C0 controls and DEL except tab, newline and carriage return: never part of a real comment,
+# NUL is refused by PostgreSQL, and the others confuse logs and terminals downstream.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -59,6 +61,14 @@ def storable_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def ascii_int(raw: str, max_digits: int) -> int | None:
+    """A query value of ASCII digits as an int, else None: int() also takes "1_0", " 7 " and
+    other scripts' digits, and a thousand digits costs real time to convert."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= max_digits:
+        return int(raw)
+    return None
 
 
 def _not_json(name: str) -> Any:

@@ -276,7 +276,7 @@ def record_machine_decisions(
     ids = {row.comment_id: row.id for row in inserted}
     if ids:
         action = {item["comment_id"]: item["action"] for item in decided}
-        conn.execute(
+        updated = conn.execute(
             db.comments.update()
             .where(db.comments.c.id == sa.bindparam("cid"), db.comments.c.status == "pending")
             .values(status=sa.bindparam("new_status"), decision_id=sa.bindparam("did"))
@@ -286,6 +286,8 @@ def record_machine_decisions(
                 for cid, did in ids.items()
             ],
         )
+        if conn.dialect.supports_sane_multi_rowcount and updated.rowcount == len(ids):
+            return ids  # every update took: the usual case costs no further query
         # Which updates took: a comment decided meanwhile (by a person, or by a worker still on
         # another model version after a promote) keeps its decision, and ours is dropped.
         won = dict(

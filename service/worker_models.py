@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import time
+from collections import Counter
 from typing import Any
 
 import redis
@@ -53,16 +54,14 @@ def fresh_reports(conn: redis.Redis, now: float | None = None) -> dict[str, dict
 def summary(conn: redis.Redis, active: str | None) -> dict[str, Any]:
     """Counts per loaded version, how many workers are not on the active one, and their errors."""
     reports = fresh_reports(conn)
-    versions: dict[str, int] = {}
-    for entry in reports.values():
-        versions[entry["loaded"] or "none"] = versions.get(entry["loaded"] or "none", 0) + 1
-    behind = [w for w, e in reports.items() if active is not None and e["loaded"] != active]
+    versions = Counter(entry["loaded"] or "none" for entry in reports.values())
+    behind = sum(active is not None and e["loaded"] != active for e in reports.values())
     errors = [
         {"worker": w, "error": e["error"]} for w, e in sorted(reports.items()) if e.get("error")
     ]
     return {
         "reporting": len(reports),
-        "versions": versions,
-        "behind": len(behind),
+        "versions": dict(versions),
+        "behind": behind,
         "errors": errors[:10],
     }

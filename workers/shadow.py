@@ -56,7 +56,7 @@ class ShadowModel:
         try:
             classifier = self.registry.load(wanted)
         except ModelLoadError as exc:
-            # A shadow that cannot load must never stop the live decisions: log once, go on.
+            # A shadow that cannot load must never stop the live decisions: log, retry later.
             log.error(
                 "shadow model %s not loaded (next try in %.0f s): %s",
                 wanted,

@@ -109,8 +109,9 @@ class Recipe:
 SEEN_SOURCE = "davidson-hate-offensive"  # the peer trained on all of it, our test split included
 
 
-def seen_test_rows(parts: tuple, data_dir: Path, seed: int = 0) -> dict | None:
-    """ROC-AUC on SEEN_SOURCE's test split of the peer's recipe fitted without and with it."""
+def seen_test_rows(fitted: Recipe, parts: tuple, data_dir: Path, seed: int = 0) -> dict | None:
+    """ROC-AUC on SEEN_SOURCE's test split of the peer's recipe fitted without it (`fitted`, the
+    report's recipe) and with it (refitted here from `parts`)."""
     if not datasets.available(datasets.SOURCES[SEEN_SOURCE], data_dir):
         return None
     test = [
@@ -121,10 +122,13 @@ def seen_test_rows(parts: tuple, data_dir: Path, seed: int = 0) -> dict | None:
     y = [int(ex.labels["toxicity"] >= 0.5) for ex in test]
     if len(set(y)) < 2:
         return None
-    out: dict = {"source": SEEN_SOURCE, "n": len(test)}
-    for label, extra in (("without", None), ("with", SEEN_SOURCE)):
-        recipe = Recipe(*parts).fit(data_dir, seed, with_test_of=extra)
-        if recipe is None:
-            return None
-        out[label] = float(roc_auc_score(y, recipe.predict([ex.text for ex in test])))
-    return out
+    seen = Recipe(*parts).fit(data_dir, seed, with_test_of=SEEN_SOURCE)
+    if seen is None:
+        return None
+    texts = [ex.text for ex in test]
+    return {
+        "source": SEEN_SOURCE,
+        "n": len(test),
+        "without": float(roc_auc_score(y, fitted.predict(texts))),
+        "with": float(roc_auc_score(y, seen.predict(texts))),
+    }

@@ -153,7 +153,9 @@ def _peer_training(
         "kaggle_overlap": peer_check.kaggle_overlap(data_dir, texts) if texts else None,
         "recipe_sources": list(peer_check.RECIPE_SOURCES),
         "recipe_train_rows": recipe.rows if recipe else None,
-        "seen_test_rows": peer_check.seen_test_rows(parts, data_dir, seed) if parts else None,
+        "seen_test_rows": (
+            peer_check.seen_test_rows(recipe, parts, data_dir, seed) if parts and recipe else None
+        ),
     }
 
 

@@ -10,7 +10,14 @@ from service import db, queueing, store
 from service.api import bp
 from service.auth import require_site
 from service.problems import Problem
-from service.requests_json import FieldErrors, json_body, optional_str, required_id, storable_text
+from service.requests_json import (
+    FieldErrors,
+    ascii_int,
+    json_body,
+    optional_str,
+    required_id,
+    storable_text,
+)
 
 
 @bp.post("/comments")
@@ -75,9 +82,8 @@ def _wait_ms() -> int:
     if raw is None:
         return 0
     limit = int(current_app.config["MAX_WAIT_MS"])
-    # ASCII digits only: int() also takes "1_0", " 7 " and other scripts' digits.
-    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else -1
-    if not 0 <= value <= limit:
+    value = ascii_int(raw, 12)
+    if value is None or value > limit:
         raise Problem(
             422,
             "Unprocessable Content",
@@ -142,7 +148,3 @@ def _object(body: dict[str, Any], key: str, errors: FieldErrors, *, required: bo
     if value is not None or required:
         errors.add(key, "is required and must be an object" if required else "must be an object")
     return {}
-
-
-# C0 controls and DEL except tab, newline and carriage return: never part of a real comment,
-# NUL is refused by PostgreSQL, and the others confuse logs and terminals downstream.

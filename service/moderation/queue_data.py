@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from models.guidelines import GUIDELINES
 from service import db
 from service.moderation import claims, highlight
+from service.requests_json import ascii_int
 from service.tables_moderation import reports
 from service.users import User
 
@@ -32,17 +33,14 @@ class Filters:
         view = args.get("view", "held")
         order = args.get("order", "oldest")
         guideline = args.get("guideline", "")
-        raw_page = args.get("page", "1")
-        page = (
-            int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6 else 1
-        )
+        page = ascii_int(args.get("page", "1"), 5) or 1
         return cls(
             view=view if view in VIEWS else "held",
             order=order if order in ORDERS else "oldest",
             site=args.get("site", "")[:40],
             article=args.get("article", "")[:200],
             guideline=guideline if guideline in GUIDELINES else "",
-            page=max(1, page),
+            page=page,
         )
 
     def args(self, **changes: Any) -> dict[str, Any]:
