@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as normalize_rows
 
 from models import identity
+from models.concepts import mark as concepts_mark
 from models.normalize import ENTITY, Normalized, normalize
 from models.types import Span
 
@@ -107,6 +108,13 @@ class Calibration:
     b: float
 
 
+def fold_text(text: str, identities: bool, concepts: bool) -> str:
+    """Normalised text as the vectorisers see it: identities folded, concepts marked."""
+    if identities:
+        text = identity.fold(text)
+    return concepts_mark(text) if concepts else text
+
+
 class Classifier:
     def __init__(
         self,
@@ -118,6 +126,7 @@ class Classifier:
         calibration: Sequence[Calibration],
         span_threshold: float = 0.0,
         fold_identities: bool = False,
+        mark_concepts: bool = False,
     ) -> None:
         self.categories = tuple(categories)
         self.word_vectorizer = word_vectorizer
@@ -130,12 +139,18 @@ class Classifier:
         self.span_threshold = span_threshold
         # Identity words become one placeholder before vectorising (models/identity.py).
         self.fold_identities = fold_identities
+        # A marker before violent verbs and dehumanising nouns (models/concepts.py).
+        self.mark_concepts = mark_concepts
 
     # --- scoring -----------------------------------------------------------------------
 
     def _fold(self, text: str) -> str:
-        # Models pickled before folding existed lack the attribute: they never fold.
-        return identity.fold(text) if self.__dict__.get("fold_identities") else text
+        # Models pickled before folding or marking existed lack the attributes: they do neither.
+        return fold_text(
+            text,
+            self.__dict__.get("fold_identities", False),
+            self.__dict__.get("mark_concepts", False),
+        )
 
     def features(self, normalised: Sequence[str]) -> sp.csr_matrix:
         normalised = [self._fold(t) for t in normalised]

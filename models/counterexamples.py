@@ -72,16 +72,16 @@ _CIVIL = (
 _HOSTILE = (
     "you are a worthless {i} idiot",
     "shut up you pathetic {i} moron",
-    "all {i} people are vermin and should be thrown out",
+    "all {i} people are pests and should be thrown out",
     "{i} people are disgusting filth",
     "go back where you came from you dumb {i} scum",
     "i hate every {i} person, they are trash",
-    "{i} people are a plague on this country",
+    "{i} people are a blight on this country",
     "nobody wants your kind here, {i} trash",
     "filthy {i} freaks should be banned from this site",
     "every {i} is a liar and a thief",
     "i wish all {i} people would just disappear",
-    "{i} people are subhuman",
+    "{i} people are less than human",
 )
 
 

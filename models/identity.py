@@ -33,7 +33,25 @@ sikhs taoist taoists hindu hindus atheist atheists arab arabs immigrant immigran
 refugee refugees migrant migrants old older young younger teenage teenager teenagers
 middle-eastern eastern middle-aged aged millenial millenials millennial millennials
 elderly blind deaf paralyzed disabled"""
-TERMS: tuple[str, ...] = tuple(sorted(set(_TERMS.split()), key=lambda t: (-len(t), t)))
+# Nationalities are protected by the guidelines too, and the news names them daily: folding them
+# lets "<nationality> are ..." learn from every group, and keeps "Russians" in a civil comment
+# from scoring as the war coverage it mostly appears in.
+_NATIONALITIES = """russian russians ukrainian ukrainians korean koreans israeli israelis
+palestinian palestinians nigerian nigerians polish pole poles syrian syrians iranian iranians
+afghan afghans iraqi iraqis german germans british brits irish scottish welsh italian
+italians turkish turks greek greeks somali somalis pakistani pakistanis bangladeshi
+bangladeshis filipino filipinos vietnamese thai cuban cubans venezuelan venezuelans brazilian
+brazilians colombian colombians serb serbs serbian serbians albanian albanians romanian
+romanians bulgarian bulgarians hungarian hungarians czech czechs kurd kurds kurdish lebanese
+egyptian egyptians moroccan moroccans algerian algerians ethiopian ethiopians kenyan kenyans
+ghanaian ghanaians congolese sudanese yemeni yemenis saudi saudis belarusian belarusians
+lithuanian lithuanians latvian latvians estonian estonians cambodian cambodians haitian
+haitians jamaican jamaicans peruvian peruvians chilean chileans argentinian argentinians
+chechen chechens tajik tajiks uzbek uzbeks kazakh kazakhs armenian armenians azerbaijani
+azerbaijanis"""
+TERMS: tuple[str, ...] = tuple(
+    sorted(set(_TERMS.split()) | set(_NATIONALITIES.split()), key=lambda t: (-len(t), t))
+)
 
 
 def _trie(words: tuple[str, ...]) -> str:

@@ -169,6 +169,8 @@ _NUMERIC_WORD = re.compile(
     r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|mm|cm|km|kg|g|lb|lbs|x|h|hrs|min|gb|mb|p|v)?$"
 )
 _WILDCARDS = re.compile(r"[*#%]")
+# The leet table without "*#%" (masks, not letters), for reading the other symbols of a masked word.
+_LEET_KEEP_MASKS = {k: v for k, v in _LEET.items() if chr(k) not in "*#%"}
 
 # Words commonly masked with "*" or "#" ("f**k", "sh#t"); used only to fill the masks back in.
 _MASKABLE = (
@@ -194,16 +196,36 @@ for _tier, _words in zip(_MASK_TIERS, (_MASKABLE, _MASKABLE_MORE), strict=True):
         _tier.setdefault((len(_w), _w[0]), []).append(_w)
 
 
-def _unmask(word: str) -> str:
-    """Fill "*"/"#"/"%" masks from the lexicon when exactly one word of a tier fits the pattern."""
-    if not word or word[0] in "*#%":
+def _unmask(word: str, masks: str = "*#%") -> str:
+    """Fill mask characters from the lexicon with the first word of a tier that fits.
+
+    A tier lists the words most often masked first, so "s**t" reads "shit" rather than "slut":
+    either way the comment holds the profanity its writer masked.
+    """
+    if not word or word[0] in masks:
         return word
-    pattern = re.compile("".join("." if c in "*#%" else re.escape(c) for c in word) + r"\Z")
+    pattern = re.compile("".join("." if c in masks else re.escape(c) for c in word) + r"\Z")
     for tier in _MASK_TIERS:
         fits = [w for w in tier.get((len(word), word[0]), ()) if pattern.match(w)]
         if fits:
-            return fits[0] if len(fits) == 1 else word
+            return fits[0]
     return word
+
+
+# Any of these may stand for a hidden letter when they run together with a mask: "f#@k",
+# "f@#$ing" (alone, "@" and "$" read as "a" and "s": "a$$", "@ss").
+_ANY_MASK = "*#%@$!"
+
+
+def _masked_word(word: str) -> str | None:
+    """A word with masks inside or at its end ("f***", "f#@k") as the listed word it fits."""
+    core = word.rstrip("!|+.")
+    if not _WILDCARDS.search(core) or core[0] in _ANY_MASK:
+        return None
+    for fixed in (_unmask(core.translate(_LEET_KEEP_MASKS)), _unmask(core, _ANY_MASK)):
+        if fixed in _LEXICON:
+            return fixed + word[len(core) :]
+    return None
 
 
 def _spelled_word(word: str) -> str:
@@ -221,6 +243,9 @@ def _spelled_word(word: str) -> str:
 
 def _fix_word(word: str) -> str:
     """Same-length rewrite of one mixed token (length kept so offsets stay 1:1)."""
+    masked = _masked_word(word)
+    if masked is not None:
+        return masked
     core = _TRAILING_PUNCT.sub("", word)
     tail = word[len(core) :]
     if not core or _NUMERIC_WORD.match(core) or not _HAS_SUBST.search(core):

@@ -15,9 +15,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from models import datasets, identity, nblr
+from models import datasets, identity, nblr, synthetic
 from models.categories import CATEGORIES
-from models.classifier import Calibration, Classifier, WordCachedCharVectorizer
+from models.classifier import Calibration, Classifier, WordCachedCharVectorizer, fold_text
 from models.counterexamples import generate as generated_counterexamples
 from models.normalize import normalize
 
@@ -62,7 +62,13 @@ PARAMS = {
         "blend": {"toxicity": 0.5, "insult": 0.3, "obscene": 0.2},
     },
     "counterexample_weight": 1.0,
+    # Sentences of our own for threats, dehumanisation and context (models/synthetic.py);
+    # weight 0 leaves them out (the comparison in docs/evaluation.md).
+    "synthetic_weight": 1.0,
+    "synthetic_per_kind": 600,
     "fold_identities": True,
+    # A shared marker before violent verbs and dehumanising nouns (models/concepts.py).
+    "mark_concepts": True,
     "described_examples": 6000,
     # Extra weight per training source. Jigsaw (Wikipedia talk pages, general toxicity
     # rather than hate speech) at 3x: +0.006 AUC on wikipedia-toxicity-sample, +0.005 on
@@ -82,13 +88,23 @@ def counterexamples(seed: int = 0, weight: float = 1.0) -> list[LabelledText]:
     ]
 
 
+def synthetic_rows(seed: int, per_kind: int, weight: float) -> list[LabelledText]:
+    """Threats, dehumanisation and context sentences of our own (never the functional suite's)."""
+    if weight <= 0:
+        return []
+    return [
+        LabelledText(g.text, g.labels, weight, "synthetic")
+        for g in synthetic.generate(seed=seed, per_kind=per_kind)
+    ]
+
+
 def _rows(
-    data_dir: Path, names: Sequence[str], max_rows: int | None, seed: int
+    data_dir: Path, names: Sequence[str], max_rows: int | None, seed: int, params: dict
 ) -> dict[str, list[LabelledText]]:
     by_split: dict[str, list[LabelledText]] = {s: [] for s in datasets.SPLITS}
     for name in names:
         for ex in datasets.load(name, data_dir, seed=seed, max_rows=max_rows):
-            weight = PARAMS["source_weights"].get(name, 1.0)
+            weight = params["source_weights"].get(name, 1.0)
             by_split[ex.split].append(LabelledText(ex.text, ex.labels, weight, ex.source))
     return by_split
 
@@ -126,14 +142,13 @@ def _fit_category(x, y: np.ndarray, w: np.ndarray, c: float, seed: int) -> tuple
 
 
 def _offensive_head(
-    x, rows: Sequence[LabelledText], masked: np.ndarray, seed: int
+    x, rows: Sequence[LabelledText], masked: np.ndarray, seed: int, cfg: dict
 ) -> tuple[np.ndarray, float] | None:
     """The folded NB-LR weights and intercept of the "offensive" head, or None without its data.
 
     Identity placeholder columns are zeroed as for the masked categories, so the head gives
     them no weight and blending it in keeps every identity scoring the same.
     """
-    cfg = PARAMS["offensive"]
     idx = [i for i, r in enumerate(rows) if r.source in cfg["sources"] and "toxicity" in r.labels]
     y = np.array([rows[i].labels["toxicity"] >= 0.5 for i in idx], dtype=int)
     if len(np.unique(y)) < 2:
@@ -194,52 +209,60 @@ def train(
     extra_labels: Sequence[LabelledText] = (),
     progress: Progress | None = None,
     seed: int = 0,
+    exclude: Collection[str] = (),
+    params: dict | None = None,
 ) -> TrainingResult:
-    """Train on every available source whose use and licence class allow it."""
+    """Train on every available source whose use and licence class allow it.
+
+    `exclude` leaves sources out (leave-one-source-out); `params` overrides entries of PARAMS
+    (smaller vocabularies for quick comparisons, a generated set switched off).
+    """
     started = time.time()
+    p = {**PARAMS, **(params or {})}
     say = progress or (lambda stage, frac: None)
     data_dir = Path(data_dir)
     allowed = datasets.DEFAULT_LICENCES if licences is None else frozenset(licences)
     names = [
         s.name
         for s in datasets.SOURCES.values()
-        if s.trainable(allowed) and datasets.available(s, data_dir)
+        if s.trainable(allowed) and datasets.available(s, data_dir) and s.name not in exclude
     ]
     if not names and not extra_labels:
         raise ValueError(f"no trainable data in {data_dir} for licences {sorted(allowed)}")
     say("loading data", 0.0)
-    by_split = _rows(data_dir, names, max_rows_per_source, seed)
-    generated = counterexamples(seed=seed, weight=PARAMS["counterexample_weight"])
+    by_split = _rows(data_dir, names, max_rows_per_source, seed, p)
+    generated = counterexamples(seed=seed, weight=p["counterexample_weight"])
+    generated += synthetic_rows(seed, p["synthetic_per_kind"], p["synthetic_weight"])
     train_rows = by_split["train"] + list(extra_labels) + generated
     say("vectorising", 0.2)
-    fold = PARAMS["fold_identities"]
+    fold, mark = p["fold_identities"], p["mark_concepts"]
     norm = [normalize(r.text).text for r in train_rows]
-    folded = [identity.fold(t) for t in norm] if fold else norm
-    word = TfidfVectorizer(lowercase=False, dtype=np.float32, **PARAMS["word"])
-    char = WordCachedCharVectorizer(dtype=np.float32, **PARAMS["char"])
+    folded = [fold_text(t, fold, mark) for t in norm]
+    word = TfidfVectorizer(lowercase=False, dtype=np.float32, **p["word"])
+    char = WordCachedCharVectorizer(dtype=np.float32, **p["char"])
     word.fit(folded)
     char.fit(folded)
-    blank = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [], 0.0, fold)
+    blank = Classifier(CATEGORIES, word, char, np.zeros((1, 6)), np.zeros(6), [], 0.0, fold, mark)
     x = blank.features(norm)
-    masked = identity_columns(blank, PARAMS["mask_identity_bigrams"])
+    masked = identity_columns(blank, p["mask_identity_bigrams"])
     say("fitting", 0.4)
     jobs = []
     for cat in CATEGORIES:
         idx, y, w = _matrix(train_rows, cat)
         xc = _without(x[idx], masked) if cat in identity.MASKED_CATEGORIES else x[idx]
-        jobs.append(delayed(_fit_category)(xc, y, w, PARAMS["C"][cat], seed))
-    jobs.append(delayed(_offensive_head)(x, train_rows, masked, seed))
+        jobs.append(delayed(_fit_category)(xc, y, w, p["C"][cat], seed))
+    jobs.append(delayed(_offensive_head)(x, train_rows, masked, seed, p["offensive"]))
     fitted = Parallel(n_jobs=2, prefer="threads")(jobs)
     offensive = fitted.pop()
     coef = np.stack([c for c, _ in fitted], axis=1)
     intercept = np.array([b for _, b in fitted])
     if offensive is not None:
-        for cat, factor in PARAMS["offensive"]["blend"].items():
+        for cat, factor in p["offensive"]["blend"].items():
             k = CATEGORIES.index(cat)
             coef[:, k] += factor * offensive[0]
             intercept[k] += factor * offensive[1]
     clf = Classifier(
-        CATEGORIES, word, char, coef, intercept, [Calibration(1.0, 0.0)] * 6, 0.0, fold
+        CATEGORIES, word, char, coef, intercept, [Calibration(1.0, 0.0)] * 6, 0.0, fold, mark
     )
     say("calibrating", 0.7)
     val = by_split["validation"]
@@ -257,7 +280,8 @@ def train(
     metadata = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
-        "params": {**PARAMS, "max_rows_per_source": max_rows_per_source},
+        "params": {**p, "max_rows_per_source": max_rows_per_source},
+        "excluded_sources": sorted(exclude),
         "licences_allowed": sorted(allowed),
         "sources": {
             n: {

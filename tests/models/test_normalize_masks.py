@@ -18,8 +18,39 @@ def test_common_masked_word_wins_over_a_less_common_one() -> None:
     assert normalize("it s***s").text == "it sucks"
 
 
-def test_mask_that_fits_several_common_words_is_left_alone() -> None:
-    assert normalize("s**t").text == "s**t"  # shit, slut
+def test_mask_that_fits_several_common_words_reads_as_the_most_often_masked() -> None:
+    """ "s**t" fits "shit" and "slut": either way it is the profanity its writer masked."""
+    assert normalize("s**t").text == "shit"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("go f*** themselves", "go fuck themselves"),
+        ("pieces of s***", "pieces of shit"),
+        ("f***!", "fuck!"),
+        ("f*****g liars", "fucking liars"),
+        ("b******t.", "bullshit."),
+        ("f#@k off", "fuck off"),
+        ("a f@#$ing disgrace", "a fucking disgrace"),
+        ("sh##", "shit"),
+    ],
+)
+def test_runs_of_masks_inside_or_ending_a_word_read_as_the_word_they_fit(
+    text: str, expected: str
+) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize("text", ["great* news", "45% of voters", "he said *** no", "ab***"])
+def test_masks_that_fit_no_listed_word_are_left_alone(text: str) -> None:
+    assert normalize(text).text.replace("*", "") == text.lower().replace("*", "")
+
+
+def test_evidence_covers_the_whole_masked_word() -> None:
+    norm = normalize("go f*** yourself")
+    start = norm.text.index("fuck")
+    assert norm.to_original(start, start + 4) == (3, 7)  # "f***", masks included
 
 
 @pytest.mark.parametrize(
