@@ -12,10 +12,12 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from models.classifier import Classifier
+from models.evaluation.functional import run_suite
+from models.evaluation.loso import leave_one_source_out
 from models.evaluation.report import _bias, _per_source, _span_f1, _test_sets
 
 # How much worse a candidate may be on each kind of figure before the gate refuses it.
-TOLERANCE = {"auc": 0.01, "bias": 0.01, "span_f1": 0.02}
+TOLERANCE = {"auc": 0.01, "bias": 0.01, "span_f1": 0.02, "functional": 0.01, "loso_mean": 0.005}
 # A category's AUC counts only with this many rows on each side: on fewer (threat, in small
 # test sets) it swings by more than any tolerance and would refuse versions at random.
 MIN_CLASS_ROWS = 30
@@ -38,7 +40,31 @@ def gate_figures(clf: Classifier, data_dir: Path, limit: int | None = None) -> d
     span = _span_f1(clf, None, data_dir, limit)
     if span:
         figures["span_f1"] = float(span["ours"])
+    figures["functional"] = run_suite(clf).overall
     return figures
+
+
+def recipe_figures(params: dict, data_dir: Path) -> dict[str, float]:
+    """{"loso_mean": ...}: the leave-one-source-out mean of the recipe that made a version.
+
+    A property of how a version was trained, not of its weights, so it retrains (reduced
+    settings, a few minutes) from the parameters its metadata records.
+    """
+    mean = leave_one_source_out(Path(data_dir), params=_tuples(params))["mean"]
+    return {} if mean is None else {"loso_mean": float(mean)}
+
+
+def _tuples(params: dict) -> dict:
+    """Parameters as read back from JSON: n-gram ranges are tuples again."""
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            value = {
+                k: tuple(v) if k == "ngram_range" and isinstance(v, list) else v
+                for k, v in value.items()
+            }
+        out[key] = value
+    return out
 
 
 def _kind(name: str) -> str:

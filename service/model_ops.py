@@ -19,6 +19,8 @@ from service import labels, model_state
 # Rows per test set for the promotion gate: enough for AUC differences of about 0.01 to mean
 # something, small enough that a promote takes seconds.
 DEFAULT_GATE_LIMIT = 2000
+# Gates on at least this many rows per test set also compare leave-one-source-out means.
+RECIPE_GATE_MIN_LIMIT = 1000
 GATE_FILE = "gate.json"
 
 
@@ -88,12 +90,20 @@ def train_version(
     return version
 
 
-def gate_figures(reg, version: str, data_dir: Path, limit: int | None) -> dict[str, float]:
-    """The version's gate figures, measured once per (data directory, limit) and kept beside it."""
+def gate_figures(
+    reg, version: str, data_dir: Path, limit: int | None, recipe: bool = False
+) -> dict[str, float]:
+    """The version's gate figures, measured once per (data directory, limit) and kept beside it.
+
+    With `recipe`, also the leave-one-source-out mean of the recipe that trained it (retrains,
+    a few minutes; kept beside the version too).
+    """
     from models.gate import gate_figures as measure
+    from models.gate import recipe_figures
 
     path = reg.root / version / GATE_FILE
-    key = f"{Path(data_dir).resolve()}|{limit}"
+    root = Path(data_dir).resolve()
+    key = f"{root}|{limit}"
     cached: dict[str, Any] = {}
     if path.is_file():
         try:
@@ -103,7 +113,15 @@ def gate_figures(reg, version: str, data_dir: Path, limit: int | None) -> dict[s
     if key not in cached:
         cached[key] = measure(reg.load(version), data_dir, limit)
         path.write_text(json.dumps(cached, indent=2))
-    return cached[key]
+    figures = dict(cached[key])
+    if recipe:
+        recipe_key = f"{root}|recipe"
+        if recipe_key not in cached:
+            params = reg.info(version).get("training", {}).get("params", {})
+            cached[recipe_key] = recipe_figures(params, data_dir)
+            path.write_text(json.dumps(cached, indent=2))
+        figures.update(cached[recipe_key])
+    return figures
 
 
 def label_figures(clf, engine: sa.Engine) -> dict[str, float | None]:
@@ -119,8 +137,11 @@ def check_gate(reg, candidate: str, active: str, data_dir: Path, limit: int | No
     """Every gate figure of candidate beside active; raises GateRefused listing the failures."""
     from models.gate import compare
 
+    # Leave-one-source-out retrains the recipe: on the full gate only, not on quick checks.
+    recipe = limit is None or limit >= RECIPE_GATE_MIN_LIMIT
     rows = compare(
-        gate_figures(reg, candidate, data_dir, limit), gate_figures(reg, active, data_dir, limit)
+        gate_figures(reg, candidate, data_dir, limit, recipe),
+        gate_figures(reg, active, data_dir, limit, recipe),
     )
     failed = [r for r in rows if r["failed"]]
     if failed:
