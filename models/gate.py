@@ -13,7 +13,7 @@ from sklearn.metrics import roc_auc_score
 
 from models.classifier import Classifier
 from models.evaluation.functional import run_suite
-from models.evaluation.loso import leave_one_source_out
+from models.evaluation.loso import leave_one_source_out, recipe_params
 from models.evaluation.report import _bias, _per_source, _span_f1, _test_sets
 
 # How much worse a candidate may be on each kind of figure before the gate refuses it.
@@ -50,21 +50,8 @@ def recipe_figures(params: dict, data_dir: Path) -> dict[str, float]:
     A property of how a version was trained, not of its weights, so it retrains (reduced
     settings, a few minutes) from the parameters its metadata records.
     """
-    mean = leave_one_source_out(Path(data_dir), params=_tuples(params))["mean"]
+    mean = leave_one_source_out(Path(data_dir), params=recipe_params(params))["mean"]
     return {} if mean is None else {"loso_mean": float(mean)}
-
-
-def _tuples(params: dict) -> dict:
-    """Parameters as read back from JSON: n-gram ranges are tuples again."""
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, dict):
-            value = {
-                k: tuple(v) if k == "ngram_range" and isinstance(v, list) else v
-                for k, v in value.items()
-            }
-        out[key] = value
-    return out
 
 
 def _kind(name: str) -> str:

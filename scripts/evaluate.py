@@ -18,10 +18,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="rows per test set (quick runs)")
     parser.add_argument("--no-peer", action="store_true", help="leave out alt-profanity-check")
     parser.add_argument("--out", type=Path, default=None, help="report folder")
+    parser.add_argument(
+        "--no-loso", action="store_true", help="leave out leave-one-source-out (retrains)"
+    )
+    parser.add_argument(
+        "--card",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "docs" / "model-card.md",
+        help="where the model card goes",
+    )
     args = parser.parse_args(argv)
 
-    from models.evaluation import targets
-    from models.evaluation.markdown import _bias, _headline, peer_training
+    from models.evaluation import model_card, targets
+    from models.evaluation.markdown import _bias, _headline, generalisation, peer_training
     from models.evaluation.report import evaluate
 
     app = create_app()
@@ -45,14 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         model_info=registry.info(version),
         use_peer=not args.no_peer,
         limit=args.limit,
+        loso=not args.no_loso,
     )
     peer = report["peer"]
     beside = f"{peer['name']} {peer['version']}" if peer else "no peer"
     print(f"\nModel {version} beside {beside}")
     print("\n".join(["", *_headline(report), "", *peer_training(report), *_bias(report)]))
+    print("\n".join(["", *generalisation(report)]))
     checks = [targets.Check(**c) for c in report["targets"]]
     print("\n".join(["", *targets.markdown(checks)]))
-    print(f"\nFull report: {out / 'report.md'}")
+    args.card.write_text(model_card.render(report))
+    print(f"\nFull report: {out / 'report.md'}; model card: {args.card}")
     return 0
 
 

@@ -145,3 +145,16 @@ def markdown(result: dict, before: dict | None = None) -> list[str]:
     if before and before.get("mean") is not None:
         total += f" {before['mean']:.3f} |"
     return [*lines, total]
+
+
+def recipe_params(params: dict) -> dict:
+    """Parameters as read back from JSON: n-gram ranges are tuples again."""
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            value = {
+                k: tuple(v) if k == "ngram_range" and isinstance(v, list) else v
+                for k, v in value.items()
+            }
+        out[key] = value
+    return out

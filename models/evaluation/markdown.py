@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from models.evaluation import targets
+from models.evaluation.functional.run import markdown as functional_markdown
+from models.evaluation.loso import markdown as loso_markdown
 
 
 def _f(v, digits: int = 3) -> str:
@@ -118,6 +120,37 @@ def _bias(report: dict) -> list[str]:
     return lines
 
 
+def generalisation(report: dict) -> list[str]:
+    """The functional suite beside the peer, and leave-one-source-out beside the baseline."""
+    lines: list[str] = []
+    suite = report.get("functional")
+    if suite:
+        lines += [
+            "## Functional suite (models/evaluation/functional/)",
+            "",
+            "Pass: approved when the guidelines approve, not approved when they hold or reject. "
+            "Baseline column: the peer's one probability read as each category it covers.",
+            "",
+            *functional_markdown(suite["ours"], suite.get("peer")),
+            "",
+        ]
+    loso = report.get("loso")
+    if loso:
+        s = loso["ours"]["settings"]
+        lines += [
+            "## Leave-one-source-out",
+            "",
+            f"Each source scored by a model trained without it ({s['rows_per_source']:,} rows "
+            f"per source, {s['word_features']:,} word and {s['char_features']:,} character "
+            "features), beside the in-source test figure and the baseline recipe (no synthetic "
+            "sentences, no concept markers) left out the same way.",
+            "",
+            *loso_markdown(loso["ours"], loso.get("baseline")),
+            "",
+        ]
+    return lines
+
+
 def _mention(m: dict, key: str) -> str:
     part = m["by_mention"][key]
     return f"{_f(part['auc'])} ({part['rows']:,} rows)"
@@ -176,6 +209,7 @@ def render(report: dict, plots: list[str]) -> str:
         lines.append("")
     lines += ["## Test ROC-AUC per source and category", "", *_headline(report), ""]
     lines += peer_training(report)
+    lines += generalisation(report)
     lines += ["## Bias (toxicity score)", "", *_bias(report), ""]
     sf = report["span_f1"]
     lines += ["## Evidence spans", ""]

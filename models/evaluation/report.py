@@ -10,7 +10,8 @@ from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
 
 from models import datasets
 from models.classifier import Classifier
-from models.evaluation import bias, evasion, peer_check, spans, targets
+from models.evaluation import bias, evasion, generalisation, peer_check, spans, targets
+from models.evaluation.loso import recipe_params
 from models.evaluation.markdown import render
 from models.evaluation.peer import PEER_CATEGORIES, Peer, load_peer
 from models.evaluation.speed import speed
@@ -179,8 +180,12 @@ def evaluate(
     use_peer: bool = True,
     limit: int | None = None,
     seed: int = 0,
+    loso: bool = True,
 ) -> dict:
-    """Measure everything, write report.json, report.md and plots/ into out_dir; return the dict."""
+    """Measure everything, write report.json, report.md and plots/ into out_dir; return the dict.
+
+    `loso=False` leaves out leave-one-source-out (it retrains the recipe, a few minutes).
+    """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     peer = load_peer() if use_peer else None
@@ -211,6 +216,10 @@ def evaluate(
             "peer": speed(peer, bench_texts) if peer else None,
         },
     }
+    report["functional"] = generalisation.functional(classifier, peer)
+    if loso:
+        params = (model_info or {}).get("training", {}).get("params")
+        report["loso"] = generalisation.loso(data_dir, recipe_params(params) if params else None)
     report["targets"] = targets.as_dicts(targets.check(report))
     (out_dir / "report.json").write_text(json.dumps(report, indent=2, default=str))
     plots = _plots(curves, report, out_dir / "plots")

@@ -16,6 +16,9 @@ MIN_SPAN_F1 = 0.55
 MAX_EVASION_GAP = 0.03
 MIN_PER_CPU_SECOND = 3000.0
 MAX_SINGLE_MS = 2.0
+MIN_FUNCTIONAL = 0.85
+MIN_FUNCTIONALITY = 0.70
+MIN_LOSO_GAIN = 0.03
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,41 @@ def check(report: dict) -> list[Check]:
                 f"speed: one comment ≤ {MAX_SINGLE_MS} ms median",
                 "not measured" if single is None else f"{single:.2f} ms",
                 None if single is None else single <= MAX_SINGLE_MS,
+            )
+        )
+    return checks + _generalisation_checks(report)
+
+
+def _generalisation_checks(report: dict) -> list[Check]:
+    checks = []
+    suite = (report.get("functional") or {}).get("ours")
+    if suite:
+        worst = suite["worst"]
+        checks += [
+            Check(
+                f"functional suite: ≥ {MIN_FUNCTIONAL:.0%} overall",
+                f"{suite['overall']:.1%}",
+                suite["overall"] >= MIN_FUNCTIONAL,
+            ),
+            Check(
+                f"functional suite: ≥ {MIN_FUNCTIONALITY:.0%} in every functionality",
+                f"worst {worst['functionality']} {worst['rate']:.0%}",
+                worst["rate"] >= MIN_FUNCTIONALITY,
+            ),
+            Check(
+                "functional suite: no threat, dehumanisation or masked-profanity case approved",
+                f"{suite['never_approved_violations']} approved",
+                suite["never_approved_violations"] == 0,
+            ),
+        ]
+    loso = report.get("loso") or {}
+    ours, base = (loso.get("ours") or {}).get("mean"), (loso.get("baseline") or {}).get("mean")
+    if ours is not None and base is not None:
+        checks.append(
+            Check(
+                f"leave-one-source-out mean ROC-AUC ≥ baseline recipe + {MIN_LOSO_GAIN}",
+                f"{ours:.3f} vs baseline {base:.3f} ({ours - base:+.3f})",
+                ours - base >= MIN_LOSO_GAIN - 1e-9,
             )
         )
     return checks

@@ -54,7 +54,7 @@ def test_speed_reports_throughput_and_latency(small_classifier) -> None:
 
 
 def test_report_is_written_without_the_peer(small_classifier, data_dir: Path, tmp_path) -> None:
-    report = evaluate(small_classifier, data_dir, tmp_path, use_peer=False, limit=60)
+    report = evaluate(small_classifier, data_dir, tmp_path, use_peer=False, limit=60, loso=False)
     assert report["peer"] is None
     assert "not installed" in (tmp_path / "report.md").read_text()
     assert json.loads((tmp_path / "report.json").read_text())["per_source_auc"]
@@ -113,7 +113,7 @@ def test_report_shows_the_peers_recipe_fitted_on_our_data(
 
     fake = _FakePeerModule()
     monkeypatch.setattr(report_module, "load_peer", lambda: Peer(fake))
-    report = evaluate(small_classifier, data_dir, tmp_path, limit=60)
+    report = evaluate(small_classifier, data_dir, tmp_path, limit=60, loso=False)
     davidson = report["per_source_auc"]["davidson-hate-offensive"]["toxicity"]
     # Refitted on our train split, the recipe ranks far better than the 20-sentence fake.
     assert davidson["peer_recipe"] > davidson["peer"]
@@ -164,3 +164,19 @@ def test_targets_are_checked_against_the_figures() -> None:
     assert checks[evasion] is False  # 4 points below clean
     assert [checks[t] for t in checks if t.startswith("speed")] == [True, True]
     assert targets.markdown(targets.check(report))[-1] == "6 of 9 targets met."
+
+
+def test_the_report_and_the_model_card_carry_the_functional_suite(
+    small_classifier, data_dir: Path, tmp_path
+) -> None:
+    from models.evaluation import model_card
+
+    report = evaluate(small_classifier, data_dir, tmp_path, use_peer=False, limit=60, loso=False)
+    suite = report["functional"]["ours"]
+    assert len(suite["per_functionality"]) >= 25 and 0 < suite["overall"] <= 1
+    targets_named = {c["target"] for c in report["targets"]}
+    assert any(t.startswith("functional suite") for t in targets_named)
+    text = (tmp_path / "report.md").read_text()
+    assert "## Functional suite" in text and "dehumanise_nationality" in text
+    card = model_card.render(report)
+    assert "## Intended use" in card and "## Limits" in card and "threat_direct" in card

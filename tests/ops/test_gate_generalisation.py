@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import gate
+from models.evaluation.loso import recipe_params
 from service import model_ops
 from tests.conftest import DATA_DIR
 
@@ -22,7 +23,7 @@ def test_a_candidate_whose_recipe_generalises_worse_is_refused() -> None:
 
 def test_recorded_parameters_read_back_as_the_trainer_wants_them() -> None:
     params = {"word": {"ngram_range": [1, 2], "min_df": 2}, "C": {"toxicity": 1.0}}
-    assert gate._tuples(params)["word"]["ngram_range"] == (1, 2)
+    assert recipe_params(params)["word"]["ngram_range"] == (1, 2)
 
 
 def test_the_full_gate_compares_recipes_and_keeps_the_figure(model_dir, tiny_version, monkeypatch):
