@@ -56,7 +56,8 @@ def render(report: dict) -> str:
         lines += [*targets.markdown([targets.Check(**c) for c in report["targets"]]), ""]
     lines += ["### In-source test ROC-AUC", "", *md._headline(report), ""]
     lines += md.generalisation(report)
-    lines += ["## Bias", "", *md._bias(report)[: 3 + 2 * len(report.get("bias", {}))], ""]
+    bias = md._bias(report)  # its first table: the combined figures per set and model
+    lines += ["## Bias", "", *(bias[: bias.index("")] if "" in bias else bias), ""]
     lines += [
         "## Limits",
         "",
