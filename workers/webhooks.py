@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import http.client
 import logging
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from service import db
 from service.integrations import addresses, signing, webhooks
 from service.tables_integrations import webhook_attempts, webhook_deliveries
-from workers import runtime
+from workers import runtime, webhook_http
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +37,9 @@ def deliver(delivery_id: str) -> str | None:
         headers = signing.headers(
             webhooks.active_secrets(endpoint), delivery_id, int(time.time()), body
         )
-        status_code = _post(
+        # One deadline for connecting, sending and reading (a byte every few seconds used to
+        # hold the worker); no redirect is followed (it could lead to a private address).
+        status_code = webhook_http.post(
             endpoint["url"], body, headers, float(config["WEBHOOK_TIMEOUT_SECONDS"])
         )
         retryable = status_code >= 500 or status_code in RETRY_STATUSES
@@ -47,30 +47,11 @@ def deliver(delivery_id: str) -> str | None:
             error = f"HTTP {status_code}"
     except addresses.RefusedURL as exc:
         error = f"refused: {exc}"
-    except (OSError, http.client.HTTPException) as exc:  # timeouts, refused connections, TLS
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    except webhook_http.DeliveryFailed as exc:  # timeout, refused, TLS, ...: worth a retry
+        error = exc.category
         retryable = True
     duration_ms = int((time.monotonic() - started) * 1000)
     return _record(rt, delivery, status_code, error, retryable, duration_ms)
-
-
-def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST without following redirects (a redirect could lead to a private address)."""
-    parts = urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    conn = connection_class(parts.hostname, parts.port, timeout=timeout)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    try:
-        conn.request("POST", path, body=body, headers={**headers, "User-Agent": "moderation"})
-        response = conn.getresponse()
-        response.read(64 * 1024)  # the receiver's answer is not used; read a little and drop it
-        return response.status
-    finally:
-        conn.close()
 
 
 def _record(
@@ -114,6 +95,10 @@ def _record(
     if delay is not None:
         log.info("webhook %s failed (%s); retry in %ss", delivery["id"], error, delay)
         webhooks.enqueue_delivery(
-            rt.redis, rt.config["WEBHOOK_QUEUE_NAME"], delivery["id"], delay=delay
+            rt.redis,
+            rt.config["WEBHOOK_QUEUE_NAME"],
+            delivery["id"],
+            delay=delay,
+            job_timeout=webhooks.job_timeout(rt.config),
         )
     return status
