@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from service import db
 from service.integrations import addresses, signing, webhooks
@@ -32,7 +33,16 @@ def deliver(delivery_id: str) -> str | None:
     started = time.monotonic()
     status_code, error, retryable = None, None, False
     try:
-        addresses.check_url(endpoint["url"], bool(config.get("WEBHOOK_ALLOW_PRIVATE")))
+        url = endpoint["url"]
+        addresses.check_url(url, allow_private=True)  # the URL's form; its addresses next
+        # Resolved once, checked, and that very address connected to: a second lookup by the
+        # HTTP client could answer 127.0.0.1 to a name that passed (DNS rebinding).
+        host = urlsplit(url).hostname or ""
+        connect_to = (
+            addresses.resolve(host)
+            if config.get("WEBHOOK_ALLOW_PRIVATE")
+            else addresses.public_addresses(host)
+        )[0]
         body = delivery["payload"].encode("utf-8")
         headers = signing.headers(
             webhooks.active_secrets(endpoint), delivery_id, int(time.time()), body
@@ -40,7 +50,7 @@ def deliver(delivery_id: str) -> str | None:
         # One deadline for connecting, sending and reading (a byte every few seconds used to
         # hold the worker); no redirect is followed (it could lead to a private address).
         status_code = webhook_http.post(
-            endpoint["url"], body, headers, float(config["WEBHOOK_TIMEOUT_SECONDS"])
+            url, body, headers, float(config["WEBHOOK_TIMEOUT_SECONDS"]), str(connect_to)
         )
         retryable = status_code >= 500 or status_code in RETRY_STATUSES
         if not 200 <= status_code < 300:
