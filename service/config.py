@@ -33,6 +33,12 @@ DEFAULTS: dict[str, Any] = {
     # of them at a time; "single": one RQ job per comment (slower; kept as the bench baseline).
     "SCORING_MODE": "batch",
     "DRAIN_BATCH_SIZE": 100,
+    # The longest one scoring attempt (a batch, part of one, or one comment) may run before it is
+    # stopped and split (workers/batch.py); a normal batch of 100 takes well under a second.
+    "SCORING_TIMEOUT_SECONDS": 10.0,
+    # The longest a worker spends on one waiting request (comments:analyze, Coral), within the
+    # caller's own budget (workers/sync.py).
+    "SYNC_TIMEOUT_SECONDS": 5.0,
     # A comment still pending this long is re-queued by the sweeper (a lost job, a Redis restart).
     "PENDING_GRACE_SECONDS": 60,
     # How often one worker process (whichever takes the Redis lock) sweeps; 0 turns the thread off.

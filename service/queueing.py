@@ -29,6 +29,11 @@ DRAIN_JOB = "workers.batch.drain_pending"
 # failover): arrivals after that enqueue a new one. A spare drain job only pops an empty list.
 DRAIN_GUARD_TTL_SECONDS = 5
 
+# RQ stops a drain job after this long (its default, 180 s, left every comment of a stalled batch
+# pending). The job itself splits a failing batch and hands on what it has no time left for
+# (workers/batch.py), so it ends well before.
+DRAIN_JOB_TIMEOUT_SECONDS = 300
+
 # RPUSH the ids, then claim the guard; 1 means "no drain job is waiting: enqueue one".
 _PUSH_AND_CLAIM = """
 redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
@@ -87,7 +92,12 @@ def schedule_drain(conn: redis.Redis, queue: Queue) -> bool:
 
 def enqueue_drain(queue: Queue) -> None:
     # No result kept: the decisions are in the database; a failed drain job stays for inspection.
-    queue.enqueue(DRAIN_JOB, result_ttl=0, failure_ttl=7 * 24 * 3600)
+    queue.enqueue(
+        DRAIN_JOB,
+        result_ttl=0,
+        failure_ttl=7 * 24 * 3600,
+        job_timeout=DRAIN_JOB_TIMEOUT_SECONDS,
+    )
 
 
 def requeue(conn: redis.Redis, queue: Queue, comment_ids: list[str], mode: str) -> None:

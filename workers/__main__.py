@@ -59,13 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     log.info("model %s loaded", version)
+    # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
+    # Forked first, while this process has no other thread.
+    if not args.burst:
+        sync.start(rt)
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
     runtime.start_model_watch(rt)
-
-    # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
-    if not args.burst:
-        sync.start(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
     while True:
         worker = worker_class(

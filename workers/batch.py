@@ -16,11 +16,12 @@ import time
 
 from redis.client import Pipeline
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, get_current_job
+from sqlalchemy.exc import SQLAlchemyError
 
 from service import broker, queueing, store
 from service.integrations import metrics
-from workers import jobs, runtime
+from workers import jobs, runtime, timebox
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,14 @@ def drain_pending() -> int:
 
 
 def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) -> int:
-    """Decide these comments (those still pending) in one transaction; returns how many."""
+    """Decide these comments (those still pending) in one transaction; returns how many.
+
+    A batch whose scoring fails or runs past SCORING_TIMEOUT_SECONDS is split in two and each
+    half tried again, so one hostile comment does not keep the others from a decision. A comment
+    that fails alone twice is held for a moderator as one that could not be scored. Failures of
+    the database or Redis are not the comments' fault: they fail the job as before, and the
+    sweeper queues the comments again.
+    """
     started, cpu_started = time.perf_counter(), time.process_time()
     models_before, models_cpu_before = rt.models_seconds, rt.models_cpu_seconds
     with rt.engine.connect() as conn:
@@ -56,22 +64,8 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     decided: list[tuple[dict, int | None]] = []
     if comments:
         version, classifier = rt.models.get()
-        scoring_started, scoring_cpu = time.perf_counter(), time.process_time()
-        all_scores = classifier.score([comment["text"] for comment in comments])
-        rt.models_seconds += time.perf_counter() - scoring_started
-        rt.models_cpu_seconds += time.process_time() - scoring_cpu
-        with rt.engine.begin() as conn:
-            jobs.prefetch_repeats(rt, conn, comments)
-            decided: dict[str, str] = {}  # statuses this batch gave, for author history
-            outcomes = [
-                {"comment_id": comment["id"], **vars(outcome)}
-                for comment, scores in zip(comments, all_scores, strict=True)
-                for outcome in [
-                    jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
-                ]
-            ]
-            stored = store.record_machine_decisions(conn, version, outcomes)
-        decided = [(comment, stored.get(comment["id"])) for comment in comments]
+        job = _Attempts(rt, queue_name, version, classifier)
+        decided = job.decide(comments)
         # The batch shares one scoring call: each comment is counted at the batch's average.
         each = (rt.models_seconds - models_before) / len(comments)
         metrics.observe_scoring_batch(rt.redis, "queued", [each] * len(comments))
@@ -97,6 +91,111 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     with contextlib.suppress(RedisError):  # the bench's counters never fail a batch
         pipe.execute()
     return n
+
+
+# Not the comments' fault: the job fails and the sweeper queues them again.
+_INFRASTRUCTURE = (RedisError, SQLAlchemyError)
+# Left of the drain job's time when no further attempt starts (its ids go back on the list).
+_JOB_MARGIN_SECONDS = 5.0
+
+
+class _Attempts:
+    """One drain job's attempts at its comments, split on failure, within the job's time."""
+
+    def __init__(self, rt: runtime.Runtime, queue_name: str, version: str, classifier) -> None:
+        self.rt, self.queue_name = rt, queue_name
+        self.version, self.classifier = version, classifier
+        self.cap = float(rt.config["SCORING_TIMEOUT_SECONDS"])
+        job = get_current_job()  # the timeout it was enqueued with is the one RQ applies
+        job_seconds = float(
+            job.timeout if job and job.timeout else queueing.DRAIN_JOB_TIMEOUT_SECONDS
+        )
+        self.deadline = time.monotonic() + job_seconds - _JOB_MARGIN_SECONDS
+        self.attempted = False
+
+    def decide(self, comments: list[dict]) -> list[tuple[dict, int | None]]:
+        # The first attempt always runs, so every drain job makes progress.
+        if self.attempted and not self._time_for(2 if len(comments) == 1 else 1):
+            self._hand_back(comments)
+            return []
+        self.attempted = True
+        failure = self._try(comments)
+        if not isinstance(failure, str):
+            return failure
+        if len(comments) > 1:
+            half = len(comments) // 2
+            log.warning("a batch of %d failed (%s); trying its halves", len(comments), failure)
+            return self.decide(comments[:half]) + self.decide(comments[half:])
+        # Alone it failed once; a second failure means it cannot be scored.
+        again = self._try(comments)
+        if not isinstance(again, str):
+            return again
+        [comment] = comments
+        log.error("comment %s could not be scored (%s); holding it", comment["id"], again)
+        return [(comment, self._hold_unscored(comment, again))]
+
+    def _try(self, comments: list[dict]) -> list[tuple[dict, int | None]] | str:
+        """The decisions stored, or what went wrong (a string) when the models failed."""
+        try:
+            with timebox.capped(self.cap):
+                outcomes = self._outcomes(comments)
+        except _INFRASTRUCTURE:
+            raise
+        except timebox.TimedOut:
+            return f"timed out after {self.cap:g} s"
+        except Exception as exc:
+            log.exception("scoring %d comments failed", len(comments))
+            return f"failed: {type(exc).__name__}"
+        with self.rt.engine.begin() as conn:
+            stored = store.record_machine_decisions(conn, self.version, outcomes)
+        return [(comment, stored.get(comment["id"])) for comment in comments]
+
+    def _outcomes(self, comments: list[dict]) -> list[dict]:
+        rt, classifier = self.rt, self.classifier
+        scoring_started, scoring_cpu = time.perf_counter(), time.process_time()
+        all_scores = classifier.score([comment["text"] for comment in comments])
+        rt.models_seconds += time.perf_counter() - scoring_started
+        rt.models_cpu_seconds += time.process_time() - scoring_cpu
+        with rt.engine.connect() as conn:
+            jobs.prefetch_repeats(rt, conn, comments)
+            decided: dict[str, str] = {}  # statuses this batch gave, for author history
+            return [
+                {"comment_id": comment["id"], **vars(outcome)}
+                for comment, scores in zip(comments, all_scores, strict=True)
+                for outcome in [
+                    jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
+                ]
+            ]
+
+    def _hold_unscored(self, comment: dict, failure: str) -> int | None:
+        comment.pop(jobs.CONTEXT_KEY, None)  # no shadow scoring of what could not be scored
+        reason = {
+            "guideline": None,
+            "score": None,
+            "threshold": None,
+            "rule": "unscored",
+            "action": "hold",
+            "evidence": [],
+            "detail": f"could not be scored ({failure}); a moderator must decide",
+        }
+        item = {
+            "comment_id": comment["id"],
+            "action": "hold",
+            "scores": {},
+            "reasons": [reason],
+            "policy_version": comment.get("policy_version"),
+        }
+        with self.rt.engine.begin() as conn:
+            return store.record_machine_decisions(conn, self.version, [item]).get(comment["id"])
+
+    def _time_for(self, attempts: int) -> bool:
+        return time.monotonic() + attempts * self.cap <= self.deadline
+
+    def _hand_back(self, comments: list[dict]) -> None:
+        """Out of the job's time: the comments go back on the list for another drain job."""
+        log.warning("drain job out of time; handing %d comments on", len(comments))
+        queue = Queue(self.queue_name, connection=self.rt.redis)
+        queueing.push_for_drain(self.rt.redis, queue, [c["id"] for c in comments])
 
 
 def _count(pipe: Pipeline, queue_name: str, n: int, **seconds: float) -> None:

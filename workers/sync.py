@@ -2,15 +2,20 @@
 
 An RQ job costs several Redis round trips and bookkeeping (job hash, registries, result) before
 and after the work; for a caller with a budget of tens of milliseconds that overhead matters.
-So each worker process also runs one thread that BLPOPs a plain list of requests, scores the
+So each worker process also runs one loop that BLPOPs a plain list of requests, scores the
 text with the same loaded model and policy, and pushes the answer onto the caller's reply list.
+The loop runs in a process of its own (forked from the worker, see `start`), so that each
+request can be stopped at SYNC_TIMEOUT_SECONDS or the caller's deadline, whichever is first.
 Nothing is written to the database here: the caller decides what, if anything, is stored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import multiprocessing
+import os
 import threading
 import time
 from typing import Any
@@ -22,7 +27,7 @@ from models import langid
 from models.policy import Policy
 from service import tables_policy
 from service.integrations import metrics
-from workers import pipeline, runtime, site_policy
+from workers import pipeline, runtime, site_policy, timebox
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +81,20 @@ def serve_one(rt: runtime.Runtime, timeout: float = 1.0) -> bool:
     if item is None:
         return False
     request = json.loads(item[1])
-    if request["deadline"] < time.time():  # the caller has already answered without us
+    left = request["deadline"] - time.time()
+    if left < 0:  # the caller has already answered without us
         return True
     # One round trip for the answer and the metrics.
     pipe = rt.redis.pipeline(transaction=False)
+    # Work past the caller's deadline is wasted, and past the cap a hostile text holds the
+    # answers of every other caller: stopped at whichever comes first.
+    cap = min(left, float(rt.config["SYNC_TIMEOUT_SECONDS"]))
     try:
-        answer = {"ok": True, **handle(rt, request, pipe)}
+        with timebox.capped(max(cap, 0.001)):
+            answer = {"ok": True, **handle(rt, request, pipe)}
+    except timebox.TimedOut:
+        log.warning("sync scoring stopped after %.3f s", cap)
+        answer = {"ok": False, "error": "timeout"}
     except Exception as exc:  # the caller gets an error answer instead of waiting out its budget
         log.exception("sync scoring failed")
         answer = {"ok": False, "error": type(exc).__name__}
@@ -91,7 +104,7 @@ def serve_one(rt: runtime.Runtime, timeout: float = 1.0) -> bool:
     return True
 
 
-def serve(rt: runtime.Runtime, stop: threading.Event, poll: float = 1.0) -> None:
+def serve(rt: runtime.Runtime, stop: threading.Event | _ParentGone, poll: float = 1.0) -> None:
     while not stop.is_set():
         try:
             serve_one(rt, timeout=poll)
@@ -100,8 +113,33 @@ def serve(rt: runtime.Runtime, stop: threading.Event, poll: float = 1.0) -> None
             stop.wait(1.0)
 
 
-def start(rt: runtime.Runtime) -> tuple[threading.Thread, threading.Event]:
-    stop = threading.Event()
-    thread = threading.Thread(target=serve, args=(rt, stop), name="sync-scoring", daemon=True)
-    thread.start()
-    return thread, stop
+class _ParentGone:
+    """The stop signal of the sync process: its worker process has gone (even by SIGKILL)."""
+
+    def __init__(self, parent_pid: int) -> None:
+        self.parent_pid = parent_pid
+
+    def is_set(self) -> bool:
+        return os.getppid() != self.parent_pid
+
+    def wait(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def _serve_process(rt: runtime.Runtime, parent_pid: int) -> None:
+    # A lock another thread of the parent held at the fork would never be released here.
+    rt.models._lock = threading.Lock()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group
+        serve(rt, _ParentGone(parent_pid))
+
+
+def start(rt: runtime.Runtime) -> multiprocessing.process.BaseProcess:
+    """Serve waiting requests in a process of its own, forked from this one (sharing the loaded
+    model): only a main thread can stop a runaway text (workers/timebox.py), and a runaway in a
+    thread of the worker process would stop the RQ worker with it. Start it before other threads.
+    """
+    process = multiprocessing.get_context("fork").Process(
+        target=_serve_process, args=(rt, os.getpid()), name="sync-scoring", daemon=True
+    )
+    process.start()
+    return process

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import logging
 import time
 from datetime import timedelta
@@ -11,7 +10,7 @@ from urllib.parse import urlsplit
 from service import db
 from service.integrations import addresses, signing, webhooks
 from service.tables_integrations import webhook_attempts, webhook_deliveries
-from workers import runtime
+from workers import runtime, webhook_http
 
 log = logging.getLogger(__name__)
 
@@ -34,43 +33,35 @@ def deliver(delivery_id: str) -> str | None:
     started = time.monotonic()
     status_code, error, retryable = None, None, False
     try:
-        addresses.check_url(endpoint["url"], bool(config.get("WEBHOOK_ALLOW_PRIVATE")))
+        url = endpoint["url"]
+        addresses.check_url(url, allow_private=True)  # the URL's form; its addresses next
+        # Resolved once, checked, and that very address connected to: a second lookup by the
+        # HTTP client could answer 127.0.0.1 to a name that passed (DNS rebinding).
+        host = urlsplit(url).hostname or ""
+        connect_to = (
+            addresses.resolve(host)
+            if config.get("WEBHOOK_ALLOW_PRIVATE")
+            else addresses.public_addresses(host)
+        )[0]
         body = delivery["payload"].encode("utf-8")
         headers = signing.headers(
             webhooks.active_secrets(endpoint), delivery_id, int(time.time()), body
         )
-        status_code = _post(
-            endpoint["url"], body, headers, float(config["WEBHOOK_TIMEOUT_SECONDS"])
+        # One deadline for connecting, sending and reading (a byte every few seconds used to
+        # hold the worker); no redirect is followed (it could lead to a private address).
+        status_code = webhook_http.post(
+            url, body, headers, float(config["WEBHOOK_TIMEOUT_SECONDS"]), str(connect_to)
         )
         retryable = status_code >= 500 or status_code in RETRY_STATUSES
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
     except addresses.RefusedURL as exc:
         error = f"refused: {exc}"
-    except (OSError, http.client.HTTPException) as exc:  # timeouts, refused connections, TLS
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    except webhook_http.DeliveryFailed as exc:  # timeout, refused, TLS, ...: worth a retry
+        error = exc.category
         retryable = True
     duration_ms = int((time.monotonic() - started) * 1000)
     return _record(rt, delivery, status_code, error, retryable, duration_ms)
-
-
-def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST without following redirects (a redirect could lead to a private address)."""
-    parts = urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    conn = connection_class(parts.hostname, parts.port, timeout=timeout)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    try:
-        conn.request("POST", path, body=body, headers={**headers, "User-Agent": "moderation"})
-        response = conn.getresponse()
-        response.read(64 * 1024)  # the receiver's answer is not used; read a little and drop it
-        return response.status
-    finally:
-        conn.close()
 
 
 def _record(
@@ -114,6 +105,10 @@ def _record(
     if delay is not None:
         log.info("webhook %s failed (%s); retry in %ss", delivery["id"], error, delay)
         webhooks.enqueue_delivery(
-            rt.redis, rt.config["WEBHOOK_QUEUE_NAME"], delivery["id"], delay=delay
+            rt.redis,
+            rt.config["WEBHOOK_QUEUE_NAME"],
+            delivery["id"],
+            delay=delay,
+            job_timeout=webhooks.job_timeout(rt.config),
         )
     return status

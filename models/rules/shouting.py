@@ -11,7 +11,10 @@ from models.rules.finding import Finding, span_of
 __all__ = ["caps_share", "shouting_findings"]
 
 # A stretch of the text with no lowercase letter and at least two capitals: the shouted part.
-_SHOUTED = re.compile(r"[^\sa-z]*[A-Z][^a-z]*[A-Z][^\sa-z]*")
+# It starts only where such a stretch can start (after a space, a lowercase letter or at the
+# beginning) and runs possessively to its first capital: tried from every digit of a long run,
+# "20 capitals, a space, 20,000 digits" took 2.6 s.
+_SHOUTED = re.compile(r"(?<![^\sa-z])[^\sa-zA-Z]*+[A-Z][^a-z]*[A-Z][^\sa-z]*")
 
 
 _ASCII_UPPER = re.compile(r"[A-Z]")

@@ -120,8 +120,9 @@ class WordMatcher:
                 out += [(n, e) for e in self._prefix.get(key, ())]
         return out
 
-    def find(self, norm: Normalized) -> list[tuple[int, int, str]]:
-        """(start, end, listed entry) in normalised-text positions, one per matched place."""
+    def find(self, norm: Normalized, limit: int | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, listed entry) in normalised-text positions, one per matched place, the
+        first `limit` of them."""
         text = _MIXED.sub(_read_leet, norm.text)
         if text != norm.text:
             norm = Normalized(norm.original, text, norm.offsets)
@@ -133,16 +134,17 @@ class WordMatcher:
         firsts = [index[s] for s in starts if s in index]
         # Collapse only the words that a candidate entry can reach, not the whole comment.
         keys = [""] * len(tokens)
+        found: list[tuple[int, int, str]] = []
         for i in firsts:
             for j in range(i, min(i + self._max_words, len(tokens))):
                 if not keys[j]:
                     a, b = tokens[j]
                     keys[j] = _collapse(norm.text[a:b])
-        found: list[tuple[int, int, str]] = []
-        for i in firsts:
             for n, entry in self._candidates(keys, i):
                 if self._same(norm, tokens[i : i + n], entry):
                     found.append((tokens[i][0], tokens[i + n - 1][1], entry.source))
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
         return found
 
     def _same(self, norm: Normalized, spans: list[tuple[int, int]], entry: _Entry) -> bool:
@@ -195,6 +197,11 @@ def _trie_pattern(words: set[str]) -> str:
     return render(trie)
 
 
+# A moderator needs a few places to see why; a comment repeating a listed word 5,000 times would
+# otherwise cost 5,000 spans of work and storage for one decision.
+MAX_EVIDENCE = 100
+
+
 @lru_cache(maxsize=256)
 def matcher_for(entries: tuple[str, ...]) -> WordMatcher:
     """One compiled matcher per distinct list; policies are reused across many comments."""
@@ -206,7 +213,7 @@ def find_words(
 ) -> list[Finding]:
     if not entries:
         return []
-    matches = matcher_for(entries).find(norm)
+    matches = matcher_for(entries).find(norm, limit=MAX_EVIDENCE)
     if not matches:
         return []
     evidence = [span_of_normalized(norm, a, b) for a, b, _ in matches]

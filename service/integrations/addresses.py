@@ -31,11 +31,28 @@ def check_url(url: str, allow_private: bool, resolve: bool = True) -> None:
         raise RefusedURL("credentials in the URL are not accepted")
     if allow_private or not resolve:
         return
-    for address in _addresses(parts.hostname):
-        if not address.is_global or address.is_multicast:
-            raise RefusedURL(
-                f"{parts.hostname} resolves to {address}, a private or reserved address"
-            )
+    public_addresses(parts.hostname)
+
+
+# NAT64 (RFC 6052): a gateway turns 64:ff9b::7f00:1 into 127.0.0.1; Python 3.11 calls it global.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def public_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The host's addresses, resolved once; RefusedURL unless every one is public.
+
+    The message never names the address: a site must not learn what an internal name resolves to.
+    """
+    found = _addresses(host)
+    for address in found:
+        if not address.is_global or address.is_multicast or address in _NAT64:
+            raise RefusedURL(f"{host} is not a public address")
+    return found
+
+
+def resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The host's addresses, whatever they are (WEBHOOK_ALLOW_PRIVATE)."""
+    return _addresses(host)
 
 
 def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
@@ -47,4 +64,4 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise RefusedURL(f"{host} does not resolve") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))

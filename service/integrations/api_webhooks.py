@@ -19,8 +19,12 @@ bp = Blueprint("webhooks", __name__, url_prefix="/v1/site/webhooks")
 def create_webhook():
     site = require_site()
     url, event_types = _endpoint_fields(json_body())
-    with db.engine().begin() as conn:
-        endpoint = webhooks.create_endpoint(conn, site["id"], url, event_types)
+    limit = int(current_app.config["WEBHOOK_MAX_ENDPOINTS_PER_SITE"])
+    try:
+        with db.engine().begin() as conn:
+            endpoint = webhooks.create_endpoint(conn, site["id"], url, event_types, limit)
+    except webhooks.TooManyEndpoints as exc:
+        raise Problem(409, "Conflict", str(exc)) from None
     return jsonify(webhooks.endpoint_view(endpoint, with_secret=True)), 201
 
 
@@ -84,7 +88,10 @@ def redeliver(endpoint_id: str, delivery_id: str):
     from service import broker
 
     if not webhooks.enqueue_delivery(
-        broker.connection(), current_app.config["WEBHOOK_QUEUE_NAME"], delivery_id
+        broker.connection(),
+        current_app.config["WEBHOOK_QUEUE_NAME"],
+        delivery_id,
+        job_timeout=webhooks.job_timeout(current_app.config),
     ):
         raise Problem(503, "Service Unavailable", "The queue is unreachable; try again soon.")
     return jsonify({"id": delivery_id, "status": "pending"}), 202

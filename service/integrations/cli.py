@@ -25,11 +25,15 @@ def add(site_id: str, url: str, event_types: tuple[str, ...]) -> None:
         addresses.check_url(url, bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
     except addresses.RefusedURL as exc:
         raise click.ClickException(str(exc)) from None
-    with db.engine().begin() as conn:
-        _require_site(conn, site_id)
-        endpoint = webhooks.create_endpoint(
-            conn, site_id, url, list(event_types or events.EVENT_TYPES)
-        )
+    limit = int(current_app.config["WEBHOOK_MAX_ENDPOINTS_PER_SITE"])
+    try:
+        with db.engine().begin() as conn:
+            _require_site(conn, site_id)
+            endpoint = webhooks.create_endpoint(
+                conn, site_id, url, list(event_types or events.EVENT_TYPES), limit
+            )
+    except webhooks.TooManyEndpoints as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{endpoint['id']}\t{url}\t{','.join(endpoint['events'])}")
     click.echo(endpoint["secret"])
 
@@ -95,7 +99,10 @@ def redeliver(delivery_id: str) -> None:
             raise click.ClickException(f"no delivery {delivery_id}")
         webhooks.reset_for_redelivery(conn, delivery_id)
     queued = webhooks.enqueue_delivery(
-        broker.connection(), current_app.config["WEBHOOK_QUEUE_NAME"], delivery_id
+        broker.connection(),
+        current_app.config["WEBHOOK_QUEUE_NAME"],
+        delivery_id,
+        job_timeout=webhooks.job_timeout(current_app.config),
     )
     if not queued:
         raise click.ClickException("Redis is unreachable; the delivery stays pending")

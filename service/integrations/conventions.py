@@ -111,12 +111,17 @@ def _idempotency_start() -> Response | None:
         b"\n".join([request.path.encode(), request.query_string, request.get_data(cache=True)])
     ).hexdigest()
     key = "moderation:idem:" + hashlib.sha256(f"{caller}:{idem}".encode()).hexdigest()
-    conn = broker.connection()
     lock = json.dumps({"state": IN_FLIGHT, "fingerprint": fingerprint})
-    if conn.set(key, lock, nx=True, ex=int(current_app.config["IDEMPOTENCY_LOCK_SECONDS"])):
-        g.idempotency = (key, fingerprint)
+    try:
+        conn = broker.connection()
+        if conn.set(key, lock, nx=True, ex=int(current_app.config["IDEMPOTENCY_LOCK_SECONDS"])):
+            g.idempotency = (key, fingerprint)
+            return None
+        stored = conn.get(key)
+    except RedisError:
+        # Fails open like the rate limiter: the request goes on without replay protection. A
+        # comment is still stored once (its site comment id is unique); refusing would lose it.
         return None
-    stored = conn.get(key)
     if stored is None:  # expired in between: rare; let the client try again
         return _error(409, "Conflict", "Retry: the Idempotency-Key was being released.")
     saved = json.loads(stored)
@@ -140,11 +145,11 @@ def _idempotency_store(response: Response) -> Response:
     if held is None:
         return response
     key, fingerprint = held
-    conn = broker.connection()
     # Server errors, throttling and refused credentials are not results: the client may retry
     # with the same key. Keeping a 401 would also let made-up bearer values fill Redis for a day.
     if response.status_code >= 500 or response.status_code in (401, 403, 429):
-        conn.delete(key)
+        with contextlib.suppress(RedisError):
+            broker.connection().delete(key)
         return response
     saved = {
         "state": "done",
@@ -154,7 +159,9 @@ def _idempotency_store(response: Response) -> Response:
         "headers": {k: v for k, v in response.headers.items() if k in ("Location", "Retry-After")},
         "body": response.get_data(as_text=True),
     }
-    conn.set(key, json.dumps(saved), ex=int(current_app.config["IDEMPOTENCY_TTL_SECONDS"]))
+    with contextlib.suppress(RedisError):  # Redis went away mid-request: the answer still goes
+        ttl = int(current_app.config["IDEMPOTENCY_TTL_SECONDS"])
+        broker.connection().set(key, json.dumps(saved), ex=ttl)
     return response
 
 

@@ -7,6 +7,7 @@ at that moment; the delivery job (workers.webhooks) sends it, retries, and logs 
 from __future__ import annotations
 
 import json
+import math
 import uuid
 import weakref
 from collections.abc import Sequence
@@ -33,7 +34,10 @@ SETTINGS: dict[str, Any] = {
     # most of a day still gets every message. Retries happen on timeouts, connection errors, 5xx,
     # 408 and 429.
     "WEBHOOK_RETRY_INTERVALS": [5, 60, 300, 1800, 7200, 21600, 43200],
+    # The whole of one delivery attempt: connecting, sending and reading the answer.
     "WEBHOOK_TIMEOUT_SECONDS": 10,
+    # Endpoints one site may register; each event is one delivery per endpoint.
+    "WEBHOOK_MAX_ENDPOINTS_PER_SITE": 10,
     # How long the previous secret keeps signing after a rotation.
     "WEBHOOK_ROTATION_SECONDS": 24 * 3600,
     "WEBHOOK_ALLOW_PRIVATE": False,
@@ -46,6 +50,13 @@ class Transport:
 
     redis: redis.Redis
     queue_name: str
+    job_timeout: int
+
+
+def job_timeout(config: Any) -> int:
+    """RQ's limit for a delivery job: just above the attempt's own deadline (the job's database
+    work included), so a stuck attempt cannot hold a worker for RQ's default 180 s."""
+    return math.ceil(float(config["WEBHOOK_TIMEOUT_SECONDS"])) + 5
 
 
 # Keyed by the engine events.publish passes: the web app and the worker runtime share theirs.
@@ -56,7 +67,7 @@ def init_app(app: Flask) -> None:
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     _transports[app.extensions["db_engine"]] = Transport(
-        app.extensions["redis"], app.config["WEBHOOK_QUEUE_NAME"]
+        app.extensions["redis"], app.config["WEBHOOK_QUEUE_NAME"], job_timeout(app.config)
     )
     events.subscribe(on_event)
 
@@ -73,9 +84,26 @@ def new_message_id() -> str:
     return "msg_" + uuid.uuid4().hex
 
 
+class TooManyEndpoints(Exception):
+    """The site already has the most endpoints allowed."""
+
+
 def create_endpoint(
-    conn: sa.Connection, site_id: str, url: str, event_types: list[str]
+    conn: sa.Connection,
+    site_id: str,
+    url: str,
+    event_types: list[str],
+    max_endpoints: int | None = None,
 ) -> dict[str, Any]:
+    if max_endpoints is not None:
+        count = conn.execute(
+            sa.select(sa.func.count()).where(webhook_endpoints.c.site_id == site_id)
+        ).scalar_one()
+        if count >= max_endpoints:
+            raise TooManyEndpoints(
+                f"This site has {count} webhook endpoints, the most allowed ({max_endpoints}); "
+                "delete one before adding another."
+            )
     row = {
         "id": new_endpoint_id(),
         "site_id": site_id,
@@ -173,7 +201,9 @@ def on_event(engine: Engine, event_type: str, refs: Sequence[events.CommentRef])
             if wanted[site_id]:
                 ids += _queue_deliveries(conn, wanted[site_id], event_type, site_id, comment_id)
     for delivery_id in ids:
-        enqueue_delivery(transport.redis, transport.queue_name, delivery_id)
+        enqueue_delivery(
+            transport.redis, transport.queue_name, delivery_id, job_timeout=transport.job_timeout
+        )
 
 
 def _queue_deliveries(
@@ -216,7 +246,7 @@ def create_delivery(
 
 
 def enqueue_delivery(
-    conn: redis.Redis, queue_name: str, delivery_id: str, *, delay: float = 0
+    conn: redis.Redis, queue_name: str, delivery_id: str, *, job_timeout: int, delay: float = 0
 ) -> bool:
     """Queue an attempt now or after `delay` seconds (RQ's scheduler, run by the workers).
 
@@ -228,6 +258,7 @@ def enqueue_delivery(
         "job_id": f"webhook-{delivery_id}-{uuid.uuid4().hex[:8]}",
         "result_ttl": 60,
         "failure_ttl": 7 * 24 * 3600,
+        "job_timeout": job_timeout,
     }
     try:
         if delay > 0:

@@ -38,4 +38,4 @@ def test_cli_refuses_private_urls_by_default(runner, app) -> None:
     site_id, _ = make_site(app)
     result = runner.invoke(args=["webhooks", "add", site_id, "http://127.0.0.1/h"])
     assert result.exit_code != 0
-    assert "private" in result.output
+    assert "not a public address" in result.output

@@ -7,7 +7,7 @@ import pytest
 from models.normalize import normalize
 from models.policy import Policy
 from models.rules import find_rules
-from models.rules.words import find_words
+from models.rules.words import MAX_EVIDENCE, find_words
 
 BANNED = ("ass", "fuck*", "go to hell")
 
@@ -83,3 +83,14 @@ def test_banned_rejects_and_suspect_holds_through_find_rules() -> None:
     assert findings["banned_words"].action == "reject"
     assert findings["suspect_words"].action == "hold"
     assert findings["banned_words"].guideline == "obscene"
+
+
+def test_a_word_repeated_thousands_of_times_reports_its_first_hundred_places() -> None:
+    text = "ass " * 3000 + "fuck"
+    findings = find_words(
+        normalize(text), BANNED, guideline="obscene", rule="banned_words", action="reject"
+    )
+    [finding] = findings
+    assert len(finding.evidence) == MAX_EVIDENCE == 100
+    assert [s.start for s in finding.evidence[:2]] == [0, 4]
+    assert finding.detail == "listed: ass"

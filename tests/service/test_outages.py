@@ -70,6 +70,25 @@ def test_redis_down_still_accepts_and_the_sweeper_decides_after_it_returns(
     assert machine_decisions(redis_app) == dict.fromkeys(ids, 1)
 
 
+def test_redis_down_with_an_idempotency_key_still_stores_the_comment(
+    redis_app: Flask, own_redis: RedisServer
+):
+    """Idempotency fails open like the rate limiter (seen failing before: 503, nothing stored)."""
+    client = redis_app.test_client()
+    _, key = make_site(redis_app)
+    own_redis.kill()
+    body = comment_body("keyed", "Thanks for the report.")
+    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": "k-1"}
+    first = client.post("/v1/comments", json=body, headers=headers)
+    assert first.status_code == 202 and first.json["status"] == "pending"
+    again = client.post("/v1/comments", json=body, headers=headers)
+    # No replay without Redis, but the site comment id keeps it one comment.
+    assert again.json["id"] == first.json["id"]
+    read = client.get(first.headers["Location"], headers={"Authorization": f"Bearer {key}"})
+    assert read.status_code == 200 and read.json["status"] == "pending"
+    own_redis.start()
+
+
 def test_sweeping_twice_still_decides_each_comment_once(app: Flask):
     client = app.test_client()
     _, key = make_site(app)
