@@ -23,6 +23,7 @@ from sklearn.preprocessing import normalize as normalize_rows
 
 from models import identity
 from models.concepts import mark as concepts_mark
+from models.context import hide as context_hide
 from models.normalize import ENTITY, Normalized, normalize
 from models.types import Span
 
@@ -108,8 +109,11 @@ class Calibration:
     b: float
 
 
-def fold_text(text: str, identities: bool, concepts: bool) -> str:
-    """Normalised text as the vectorisers see it: identities folded, concepts marked."""
+def fold_text(text: str, identities: bool, concepts: bool, context: bool = False) -> str:
+    """Normalised text as the vectorisers see it: identities folded, concepts marked, and
+    (whole texts only) negated or reported hostile words hidden (models/context.py)."""
+    if context:
+        text = context_hide(text)
     if identities:
         text = identity.fold(text)
     return concepts_mark(text) if concepts else text
@@ -127,6 +131,7 @@ class Classifier:
         span_threshold: float = 0.0,
         fold_identities: bool = False,
         mark_concepts: bool = False,
+        hide_context: bool = False,
     ) -> None:
         self.categories = tuple(categories)
         self.word_vectorizer = word_vectorizer
@@ -141,19 +146,24 @@ class Classifier:
         self.fold_identities = fold_identities
         # A marker before violent verbs and dehumanising nouns (models/concepts.py).
         self.mark_concepts = mark_concepts
+        # Negated, quoted or reported hostile words become one marker (models/context.py).
+        self.hide_context = hide_context
 
     # --- scoring -----------------------------------------------------------------------
 
-    def _fold(self, text: str) -> str:
-        # Models pickled before folding or marking existed lack the attributes: they do neither.
+    def _fold(self, text: str, whole: bool = False) -> str:
+        """One word, or with `whole` a whole text, as the vectorisers see it."""
+        # Models pickled before these steps existed lack the attributes: they take none of them.
+        flags = self.__dict__
         return fold_text(
             text,
-            self.__dict__.get("fold_identities", False),
-            self.__dict__.get("mark_concepts", False),
+            flags.get("fold_identities", False),
+            flags.get("mark_concepts", False),
+            whole and flags.get("hide_context", False),
         )
 
     def features(self, normalised: Sequence[str]) -> sp.csr_matrix:
-        normalised = [self._fold(t) for t in normalised]
+        normalised = [self._fold(t, whole=True) for t in normalised]
         return sp.hstack(
             [
                 self.word_vectorizer.transform(normalised),
@@ -193,11 +203,11 @@ class Classifier:
         if not texts:
             return np.zeros((0, len(self.categories)))
         if len(texts) == 1:
-            cols, vals = self._one_vector(self._fold(normalize(texts[0]).text))
+            cols, vals = self._one_vector(self._fold(normalize(texts[0]).text, whole=True))
             return (vals @ self.coef[cols] + self.intercept).reshape(1, -1)
         # The two blocks are multiplied separately: stacking them costs a copy and an index
         # sort that took about a tenth of the batch time.
-        norm = [self._fold(normalize(t).text) for t in texts]
+        norm = [self._fold(normalize(t).text, whole=True) for t in texts]
         n_word = len(self.word_vectorizer.vocabulary_)
         z = self.word_vectorizer.transform(norm) @ self.coef[:n_word]
         z += self.char_vectorizer.transform(norm) @ self.coef[n_word:]

@@ -163,7 +163,9 @@ _SUBST_NEAR_LETTER = re.compile(
 _SYMBOL_WORD = re.compile(
     r"(?<![\w@$!|+*#%])(?=[0-9@$!|+*#%]*[@$!|+])[0-9@$!|+*#%]{3,}(?![\w@$!|+*#%])"
 )
-_TRAILING_PUNCT = re.compile(r"[!|+*#%]+$")
+# Only where a run starts: from inside a long run of symbols that are not at the end, every
+# start would rescan the run (quadratic on "!!!…!1-1-").
+_TRAILING_PUNCT = re.compile(r"(?<![!|+*#%])[!|+*#%]+$")
 # Numbers with units or ordinals are not leetspeak ("2nd", "10am", "5km", "1980s").
 _NUMERIC_WORD = re.compile(
     r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|mm|cm|km|kg|g|lb|lbs|x|h|hrs|min|gb|mb|p|v)?$"

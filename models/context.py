@@ -1,0 +1,85 @@
+"""Context that turns a hostile word around: negation and reported speech.
+
+"He is not stupid" holds the n-grams of "stupid"; a bag of n-grams scores it as the insult it
+denies. Here a hostile word (an insult, a dehumanising noun, a word of inferiority) that a
+negation governs, or that stands inside quotation marks or after "saying"/"calling", is written
+as one marker instead: its own n-grams disappear, and the marker's weight is learned from the
+sentences where such a word is denied or reported (`models/synthetic.py`'s context sentences).
+
+Imperatives keep their word: "don't be an idiot" calls someone an idiot. So do "not just",
+"not only" and "not even", which add to an insult rather than deny it.
+
+Applied to a whole normalised text only (the scope depends on the words before), so a hidden
+word gives no evidence span: it no longer adds to any score.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.concepts import _VERMIN
+from models.identity import _trie
+
+HIDDEN = "ᐅᐅ"
+SCOPE_WORDS = 6
+
+_INSULTS = """stupid stupidity idiot idiots idiotic moron morons moronic dumb dumber hack hacks
+fool fools foolish ignorant clueless liar liars loser losers pathetic worthless useless
+incompetent brainless clown clowns jerk jerks imbecile imbeciles cretin cretins dimwit
+retard retarded dense dim thick gullible naive silly ridiculous disgusting evil vile scum
+trash garbage inferior criminals criminal terrorists terrorist savages subhuman racist
+bigot bigots"""
+_HOSTILE_RE = re.compile(
+    rf"(?<![^\W_])(?:{_trie(tuple(set(_INSULTS.split()) | set(_VERMIN.split())))})(?![^\W_])"
+)
+_NEGATOR = re.compile(
+    r"(?<![^\W_])(?:not|never|nobody|no one|n't|isn't|aren't|wasn't|weren't|don't|doesn't"
+    r"|didn't|won't|wouldn't|can't|cannot)(?![^\W_])"
+)
+# Words right after a negator that keep the insult: imperatives and intensifiers.
+_KEEPS = re.compile(r"\s*(?:be|being|just|only|even|merely|simply|act|acting|you)\b")
+# "calling people idiots is ...", "stop calling them vermin", "someone wrote that ...": reported,
+# not said. "I am calling you an idiot" says it, so a gerund counts only where a clause starts.
+_REPORTER = re.compile(
+    r"(?:(?:^|[.,;:!?]\s*|\b(?:stop|quit|keep|by|about|of|and|but)\s+)(?:saying|calling)"
+    r"|(?<![^\W_])(?:wrote|said|claim|claims|claimed) that)(?![^\W_])"
+)
+_CLAUSE_END = re.compile(r"[.,;:!?]|\bbut\b|\band\b")
+# A quotation opens and closes at a word's edge, so "you're ... don't" is no quotation.
+_QUOTED = re.compile(r"(?<!\w)[\"'‘“]([^\"“”\n]{3,200}?)[\"'’”](?!\w)")
+
+
+def _scope_end(text: str, start: int) -> int:
+    """End of a scope that starts at `start`: SCOPE_WORDS words, or the end of the clause."""
+    stop = _CLAUSE_END.search(text, start)
+    limit = stop.start() if stop else len(text)
+    words = list(re.finditer(r"\S+", text[start:limit]))
+    return start + words[SCOPE_WORDS - 1].end() if len(words) > SCOPE_WORDS else limit
+
+
+def _scopes(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _NEGATOR.finditer(text):
+        if not _KEEPS.match(text, m.end()):
+            spans.append((m.end(), _scope_end(text, m.end())))
+    for m in _REPORTER.finditer(text):
+        spans.append((m.end(), _scope_end(text, m.end())))
+    for m in _QUOTED.finditer(text):
+        if m.group(1).strip():
+            spans.append(m.span(1))
+    return spans
+
+
+def hide(text: str) -> str:
+    """Normalised text with every negated, quoted or reported hostile word written as HIDDEN."""
+    if not (_NEGATOR.search(text) or _REPORTER.search(text) or _QUOTED.search(text)):
+        return text
+    scopes = _scopes(text)
+    if not scopes:
+        return text
+
+    def swap(m: re.Match[str]) -> str:
+        inside = any(a <= m.start() < b for a, b in scopes)
+        return HIDDEN if inside else m.group()
+
+    return _HOSTILE_RE.sub(swap, text)
