@@ -22,7 +22,7 @@ $(EVAL_STAMP): $(STAMP) requirements-eval.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m service.run_local
+	$(PY) -m scripts.run_local
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check service workers models tests scripts

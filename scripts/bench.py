@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from scripts import procs
 from scripts.loadgen import Sent, post_at_rate
 from scripts.stack import Stack, create_database, drop_database
-from service import create_app, db, model_state
+from service import create_app
+from service.storage import db, model_state
 
 MODES = {
     "batch": ("batch, SimpleWorker (ours)", {"SCORING_MODE": "batch"}, ()),

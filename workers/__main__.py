@@ -17,8 +17,9 @@ from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 
 from models import langid
-from service import broker, create_app, sweeper
-from service.model_ops import ops_queue
+from service import create_app
+from service.ops.model_ops import ops_queue
+from service.transport import broker, sweeper
 from workers import runtime, sync
 
 log = logging.getLogger("workers")

@@ -18,8 +18,9 @@ from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue
 
-from service import broker, queueing, store
-from service.integrations import metrics
+from service.ops import metrics
+from service.storage import store
+from service.transport import broker, queueing
 from workers import jobs, runtime
 
 log = logging.getLogger(__name__)

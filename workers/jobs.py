@@ -18,8 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from models.classifier import Classifier
-from service import broker, events, store
-from service.integrations import metrics
+from service.ops import metrics
+from service.storage import store
+from service.transport import broker, events
 from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)

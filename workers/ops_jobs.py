@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from service import model_ops, model_state
+from service.ops import model_ops
+from service.storage import model_state
 from workers import runtime
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from models.classifier import Classifier
 from models.registry import ModelLoadError, Registry
-from service import model_state
+from service.storage import model_state
 from workers.shadow import ShadowModel
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class ModelCache:
             if self._classifier is None:
                 raise RuntimeError(f"cannot load the active model: {exc}") from exc
             # Keep deciding with the version in hand rather than fail every job; ops see this
-            # in the log and in /readyz (service/worker_models.py).
+            # in the log and in /readyz (service/transport/worker_models.py).
             log.error("staying on %s: %s", self._version, exc)
             self.error = str(exc)
             return
@@ -119,8 +119,8 @@ def current() -> Runtime:
 
 def start_model_watch(rt: Runtime) -> threading.Thread:
     """Every refresh interval, even while no job comes: load a newly active version ahead of the
-    next job, and report what this process holds (service/worker_models.py) for /readyz."""
-    from service import worker_models
+    next job, and report what this process holds (transport/worker_models.py) for /readyz."""
+    from service.transport import worker_models
 
     interval = max(1.0, rt.models.refresh_seconds)
 

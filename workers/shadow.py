@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from models.classifier import Classifier
 from models.registry import ModelLoadError, Registry
-from service import model_state
+from service.storage import model_state
 
 log = logging.getLogger(__name__)
 

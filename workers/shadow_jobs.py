@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from service import shadow
+from service.storage import shadow
 from workers import pipeline
 from workers.runtime import Runtime
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, session
 
-from service import db, labels, model_ops, model_state, shadow
-from service.problems import Problem
-from service.requests_json import json_body
+from service.http.parsing import json_body
+from service.http.problems import Problem
+from service.ops import model_ops
+from service.storage import db, labels, model_state, shadow
 
 bp = Blueprint("admin_models", __name__, url_prefix="/v1/admin/models")
 

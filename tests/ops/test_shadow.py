@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service import queueing
+from service.transport import queueing
 from tests.conftest import make_site, work_queue
 from tests.ops.conftest import decisions_of, post_comments
 
@@ -65,7 +65,7 @@ def test_shadow_needs_a_known_version(runner):
 def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     """Ops may name a shadow before its files reach a worker's host (a synced registry)."""
     from models.registry import ModelLoadError, Registry
-    from service import model_state
+    from service.storage import model_state
     from workers.shadow import ShadowModel
 
     class ArrivesLate(Registry):

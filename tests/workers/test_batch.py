@@ -7,7 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from service import broker, db, queueing, store
+from service.storage import db, store
+from service.transport import broker, queueing
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 from tests.service.test_comments_api import ABUSIVE, comment_body, post
 

@@ -173,7 +173,7 @@ def test_the_sites_languages_decide_the_language_rule(app: Flask, allowed, actio
 
 
 def test_a_parsed_policy_is_cached_per_version(app: Flask) -> None:
-    from service import tables_policy
+    from service.storage import policies
     from workers import site_policy
 
     site = Site(app)
@@ -185,7 +185,7 @@ def test_a_parsed_policy_is_cached_per_version(app: Flask) -> None:
         first, version = site_policy.policy_for(conn, site.id, 1)
         again, _ = site_policy.policy_for(conn, site.id, 1)
         assert version == 1 and first is again and first.links.action == "allow"
-        assert tables_policy.current_version_number(conn, site.id) == 1
+        assert policies.current_version_number(conn, site.id) == 1
 
 
 @pytest.mark.parametrize("mode", ["single", "batch"])
