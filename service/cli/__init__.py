@@ -1,4 +1,4 @@
-"""`flask --app service ...`: the commands for ops."""
+"""`flask --app service ...`: one module per command group, each defining its AppGroup."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ from service.cli.sites import create_site_record  # noqa: F401  (make run and te
 
 
 def init_app(app: Flask) -> None:
-    from service.cli import sites
+    from service.cli import comments, models, sites, users, webhooks
 
-    sites.init_app(app)
+    for group in (
+        sites.sites_cli,
+        models.models_cli,
+        comments.comments_cli,
+        users.users_cli,
+        webhooks.webhooks_cli,
+    ):
+        app.cli.add_command(group)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
-from service.cli.sites import models_cli
 from service.cli.types import MAX_INT, ROWS, FiniteFloat
 from service.ops import model_ops
 from service.storage import db, labels, model_state
+
+models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
 
 
 def _registry():
@@ -380,3 +382,29 @@ def prune_models(keep: int, dry_run: bool) -> None:
         click.echo(f"{'would delete' if dry_run else 'deleted'} {version}")
     done = "would be deleted" if dry_run else "deleted"
     click.echo(f"{len(deleted)} {done}, {len(_kept)} kept", err=True)
+
+
+@models_cli.command("activate")
+@click.argument("version")
+def activate_model(version: str) -> None:
+    """Make VERSION the active model (workers pick it up within seconds)."""
+    from models.registry import ModelLoadError, Registry
+
+    try:
+        Registry(Path(current_app.config["MODEL_DIR"])).info(version)
+    except ModelLoadError as exc:
+        raise click.ClickException(str(exc)) from None
+    with db.engine().begin() as conn:
+        model_state.activate(conn, version)
+    click.echo(f"active: {version}")
+
+
+@models_cli.command("active")
+def show_active() -> None:
+    """Print the active version (exit 1 when none is)."""
+    with db.engine().connect() as conn:
+        version = model_state.active_version(conn)
+    if version is None:
+        click.echo("no active model", err=True)
+        sys.exit(1)
+    click.echo(version)

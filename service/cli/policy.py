@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from models.policy import Policy, PolicyError
@@ -229,10 +229,3 @@ def _print_report(report: dict[str, Any]) -> None:
         for row in rows:
             lead = f"{row['guideline']:<10}{row['which']:<8}{row['threshold']:>6.2f}"
             click.echo(lead + "".join(f"{row[key]:>14}" for key, _ in _COLUMNS[1:]))
-
-
-def init_app(app: Flask) -> None:
-    from service.cli.sites import sites_cli
-
-    sites_cli.add_command(policy_cli)
-    sites_cli.add_command(simulate_site)

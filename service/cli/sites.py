@@ -1,21 +1,16 @@
-"""`flask --app service ...` commands for ops: sites and models."""
+"""`flask --app service sites ...`: create and list sites (policies: cli/policy.py)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from service.cli.users import users_cli
+from service.cli import policy
 from service.http import auth
-from service.storage import db, model_state
+from service.storage import db
 
 sites_cli = AppGroup("sites", help="Create and list sites.")
-models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
 
 
 @sites_cli.command("create")
@@ -57,44 +52,6 @@ def list_sites() -> None:
             click.echo(f"{row.id}\t{row.key_prefix}…\t{row.name}")
 
 
-@models_cli.command("activate")
-@click.argument("version")
-def activate_model(version: str) -> None:
-    """Make VERSION the active model (workers pick it up within seconds)."""
-    from models.registry import ModelLoadError, Registry
-
-    try:
-        Registry(Path(current_app.config["MODEL_DIR"])).info(version)
-    except ModelLoadError as exc:
-        raise click.ClickException(str(exc)) from None
-    with db.engine().begin() as conn:
-        model_state.activate(conn, version)
-    click.echo(f"active: {version}")
-
-
-@models_cli.command("active")
-def show_active() -> None:
-    """Print the active version (exit 1 when none is)."""
-    with db.engine().connect() as conn:
-        version = model_state.active_version(conn)
-    if version is None:
-        click.echo("no active model", err=True)
-        sys.exit(1)
-    click.echo(version)
-
-
-def init_app(app: Flask) -> None:
-    from service.cli import models  # noqa: F401 - its commands join models_cli on import
-
-    app.cli.add_command(sites_cli)
-    app.cli.add_command(models_cli)
-    from service.cli import policy
-
-    policy.init_app(app)
-    from service.cli.comments import comments_cli
-
-    app.cli.add_command(comments_cli)
-    app.cli.add_command(users_cli)
-    from service.cli.webhooks import webhooks_cli
-
-    app.cli.add_command(webhooks_cli)
+# The site's policy commands: `sites policy show|set`, `sites simulate`.
+sites_cli.add_command(policy.policy_cli)
+sites_cli.add_command(policy.simulate_site)
