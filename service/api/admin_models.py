@@ -8,23 +8,19 @@ process never imports scikit-learn; the answer is 202 with the job to poll.
 from __future__ import annotations
 
 import hmac
-import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, session
 
+from models.catalogue import Catalogue, ModelLoadError
 from service.http.parsing import json_body
 from service.http.problems import Problem
 from service.ops import model_ops
 from service.storage import db, labels, model_state, shadow
 
 bp = Blueprint("admin_models", __name__, url_prefix="/v1/admin/models")
-
-# The registry's version id shape (models.registry._VERSION_RE; not imported: it pulls in sklearn).
-_VERSION_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4,6}-[0-9a-f]{6}$")
 
 
 @bp.before_request
@@ -44,26 +40,15 @@ def _admin_only() -> None:
             raise Problem(403, "Forbidden", "Missing or wrong X-CSRF-Token header.")
 
 
+def _catalogue() -> Catalogue:
+    return Catalogue(current_app.config["MODEL_DIR"])
+
+
 def _sidecar(version: str) -> dict[str, Any]:
-    if not _VERSION_RE.match(version):
-        raise Problem(404, "Not Found", "No such model version.")
-    path = Path(current_app.config["MODEL_DIR"]) / version / "model.json"
     try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
+        return _catalogue().info(version)
+    except ModelLoadError:
         raise Problem(404, "Not Found", "No such model version.") from None
-
-
-def _sidecars() -> list[dict[str, Any]]:
-    root = Path(current_app.config["MODEL_DIR"])
-    names = [p.name for p in root.iterdir() if _VERSION_RE.match(p.name)] if root.is_dir() else []
-    infos = []
-    for name in names:
-        try:
-            infos.append(_sidecar(name))
-        except Problem:
-            continue
-    return sorted(infos, key=lambda i: (i.get("saved_at", ""), i["version"]), reverse=True)
 
 
 def _opt(body: dict, key: str, kinds: tuple[type, ...], default: Any) -> Any:
@@ -84,7 +69,7 @@ def list_versions():
         shadow_version = model_state.shadow_version(conn)
         history = model_state.activation_history(conn)
     out = []
-    for info in _sidecars():
+    for info in _catalogue().versions():
         out.append(
             {
                 "version": info["version"],

@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from models.catalogue import Catalogue, ModelLoadError
 from service.cli.types import MAX_INT, ROWS, FiniteFloat
 from service.ops import model_ops
 from service.storage import db, labels, model_state
@@ -22,16 +23,19 @@ def _registry():
     return model_ops.registry(current_app.config["MODEL_DIR"])
 
 
+def _catalogue() -> Catalogue:
+    """The versions on disk, read without scikit-learn (listing and naming need no loading)."""
+    return Catalogue(current_app.config["MODEL_DIR"])
+
+
 def _known(version: str, *, loadable: bool = False) -> str:
     """VERSION if the registry has it; with loadable, also if this process can load it
     (checksum and library versions), so no worker is pointed at a model it must refuse."""
-    from models.registry import ModelLoadError
-
     try:
         if loadable:
             _registry().load(version)
         else:
-            _registry().info(version)
+            _catalogue().info(version)
     except ModelLoadError as exc:
         raise click.ClickException(str(exc)) from None
     return version
@@ -125,7 +129,7 @@ def train_model(
             )
         except (ValueError, FileNotFoundError) as exc:
             raise click.ClickException(f"{exc} (set MODERATION_DATA_DIR or --data)") from None
-    info = _registry().info(version)
+    info = _catalogue().info(version)
     used = info["training"].get("moderator_labels", {})
     if with_labels:
         click.echo(
@@ -164,7 +168,7 @@ def list_models() -> None:
         history = model_state.activation_history(conn)
     previous = history[-1] if history else None
     click.echo("version\tcreated\ttoxicity_auc\tinsult_auc\tspam_auc\tlabels\tstate")
-    for info in _registry().versions():
+    for info in _catalogue().versions():
         test = info.get("metrics", {}).get("test", {}).get("overall", {})
         used = info.get("training", {}).get("moderator_labels", {})
         marks = {"active": active, "shadow": shadow, "previous": previous}
@@ -388,12 +392,7 @@ def prune_models(keep: int, dry_run: bool) -> None:
 @click.argument("version")
 def activate_model(version: str) -> None:
     """Make VERSION the active model (workers pick it up within seconds)."""
-    from models.registry import ModelLoadError, Registry
-
-    try:
-        Registry(Path(current_app.config["MODEL_DIR"])).info(version)
-    except ModelLoadError as exc:
-        raise click.ClickException(str(exc)) from None
+    _known(version)
     with db.engine().begin() as conn:
         model_state.activate(conn, version)
     click.echo(f"active: {version}")
