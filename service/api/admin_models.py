@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request, session
 from models.catalogue import Catalogue, ModelLoadError
 from service.http.parsing import json_body
 from service.http.problems import Problem
-from service.ops import model_ops
+from service.ops import model_jobs, model_ops
 from service.storage import db, labels, model_state, shadow
 
 bp = Blueprint("admin_models", __name__, url_prefix="/v1/admin/models")
@@ -120,7 +120,7 @@ def train():
         since=since_at,
         label_weight=float(weight),
     )
-    job_id = model_ops.enqueue_training(current_app, options)
+    job_id = model_jobs.enqueue_training(current_app, options)
     return _accepted(job_id)
 
 
@@ -134,7 +134,7 @@ def _accepted(job_id: str):
 @bp.get("/jobs/<job_id>")
 def job(job_id: str):
     try:
-        return jsonify(model_ops.job_status(current_app, job_id))
+        return jsonify(model_jobs.job_status(current_app, job_id))
     except LookupError as exc:
         raise Problem(404, "Not Found", str(exc)) from None
 
@@ -147,7 +147,7 @@ def promote(version: str):
     limit = _opt(body, "limit", (int,), model_ops.DEFAULT_GATE_LIMIT)
     if limit < 1:
         raise Problem(422, "Unprocessable Content", "limit must be positive.")
-    return _accepted(model_ops.enqueue_promotion(current_app, version, force, limit))
+    return _accepted(model_jobs.enqueue_promotion(current_app, version, force, limit))
 
 
 @bp.post("/rollback")

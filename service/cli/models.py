@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from models.catalogue import Catalogue, ModelLoadError
 from service.cli.types import MAX_INT, ROWS, FiniteFloat
-from service.ops import model_ops
+from service.ops import model_jobs, model_ops
 from service.storage import db, labels, model_state
 
 models_cli = AppGroup("models", help="Train, list and activate classifier versions.")
@@ -110,7 +110,7 @@ def train_model(
     if background:
         if activate:
             raise click.UsageError("--activate is not for --background runs: promote the result")
-        job_id = model_ops.enqueue_training(current_app, options)
+        job_id = model_jobs.enqueue_training(current_app, options)
         click.echo(f"queued; see `models job {job_id}`", err=True)
         click.echo(job_id)
         return
@@ -147,7 +147,7 @@ def train_model(
 def show_job(job_id: str) -> None:
     """Status of a background training job; its version id once finished (last line)."""
     try:
-        status = model_ops.job_status(current_app, job_id)
+        status = model_jobs.job_status(current_app, job_id)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"job {job_id}: {status['status']}")

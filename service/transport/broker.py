@@ -52,6 +52,8 @@ def init_app(app: Flask) -> None:
     conn = connect(app.config["REDIS_URL"], app.instance_path)
     app.extensions["redis"] = conn
     app.extensions["queue"] = Queue(app.config["QUEUE_NAME"], connection=conn)
+    # Training and other long model jobs, worked by `python -m workers --ops`.
+    app.extensions["ops_queue"] = Queue(app.config["OPS_QUEUE_NAME"], connection=conn)
 
 
 def connection() -> redis.Redis:
