@@ -46,7 +46,7 @@ class ModelCache:
             with self._lock:
                 self._refresh(now)
         if self._classifier is None or self._version is None:
-            raise RuntimeError("no active model: run `flask --app service models train` first")
+            raise RuntimeError(model_state.NO_ACTIVE_MODEL)
         return self._version, self._classifier
 
     def _refresh(self, now: float) -> None:

@@ -75,7 +75,11 @@ def _f(value: float | None) -> str:
     help="Rows per test set for the gate figures (0: measure them at promote time).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--activate", is_flag=True, help="Make it active at once (no gate).")
+@click.option(
+    "--activate",
+    is_flag=True,
+    help="Make it active at once (no gate). The first version is activated anyway.",
+)
 @click.option(
     "--background", is_flag=True, help="Queue it for `python -m workers --ops`; print the job id."
 )
@@ -90,7 +94,10 @@ def train_model(
     activate: bool,
     background: bool,
 ) -> None:
-    """Train a classifier version and measure it; print its version id last."""
+    """Train a classifier version and measure it; print its version id last.
+
+    The first version trained becomes active when none is; later ones wait for `promote`.
+    """
     from models.datasets import missing_sources
 
     if since is not None and not with_labels:
@@ -135,10 +142,14 @@ def train_model(
         click.echo(
             f"moderator labels: {used.get('rows', 0)} rows, weight {used.get('weight')}", err=True
         )
-    if activate:
-        with db.engine().begin() as conn:
+    with db.engine().begin() as conn:
+        if activate:
             model_state.activate(conn, version)
-        click.echo(f"activated {version}", err=True)
+            click.echo(f"activated {version}", err=True)
+        elif model_state.activate_first(conn, version):
+            click.echo(f"activated {version}: no version was active", err=True)
+        else:
+            click.echo(f"not active; `models promote {version}` makes it so", err=True)
     click.echo(version)
 
 
@@ -404,6 +415,6 @@ def show_active() -> None:
     with db.engine().connect() as conn:
         version = model_state.active_version(conn)
     if version is None:
-        click.echo("no active model", err=True)
+        click.echo(model_state.NO_ACTIVE_MODEL, err=True)
         sys.exit(1)
     click.echo(version)

@@ -177,7 +177,7 @@ def simulate_site(
             policy, source = current.policy(), f"current policy, version {current.version}"
         contexts = replay_authors(_site_history(conn, site_row["id"]), policy) if items else {}
     if active is None:
-        raise click.ClickException("no active model: run `flask --app service models train`")
+        raise click.ClickException(model_state.NO_ACTIVE_MODEL)
     classifier = Registry(Path(current_app.config["MODEL_DIR"])).load(active)
     authors = [contexts[i] for i, _, _ in items]
     site_rows = [(text, None, label) for _, text, label in items]

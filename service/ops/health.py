@@ -38,6 +38,8 @@ def readyz():
             version = model_state.active_version(conn)
         checks["database"] = {"ok": True}
         checks["model"] = {"ok": version is not None, "active": version}
+        if version is None:
+            checks["model"]["error"] = model_state.NO_ACTIVE_MODEL
     except Exception as exc:
         checks["database"] = {"ok": False, "error": type(exc).__name__}
         checks["model"] = {"ok": False, "active": None}

@@ -9,6 +9,12 @@ import sqlalchemy as sa
 from service.storage import db
 
 ACTIVE_KEY = "active_model"
+# What every "no active model" message says, so each names the commands that fix it.
+NO_ACTIVE_MODEL = (
+    "no active model: train one with `flask --app service models train` (the first version "
+    "trained becomes active), or activate a trained one with `flask --app service models "
+    "activate VERSION` (see `models list`)"
+)
 HISTORY_KEY = "active_model_history"
 
 
@@ -43,6 +49,18 @@ def activate(conn: sa.Connection, version: str) -> None:
         history.append(current)
         db.set_state(conn, HISTORY_KEY, json.dumps(history[-50:]))
     db.set_state(conn, ACTIVE_KEY, version)
+
+
+def activate_first(conn: sa.Connection, version: str) -> bool:
+    """Make VERSION active if no version is (a fresh install's first model); True if it did.
+
+    Later versions stay inactive until promoted: the gate compares them with the active one.
+    """
+    _serialise(conn)
+    if active_version(conn) is not None:
+        return False
+    db.set_state(conn, ACTIVE_KEY, version)
+    return True
 
 
 SHADOW_KEY = "shadow_model"
