@@ -53,26 +53,27 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     started, cpu_started = time.perf_counter(), time.process_time()
     models_before, models_cpu_before = rt.models_seconds, rt.models_cpu_seconds
     with rt.engine.connect() as conn:
-        comments = store.pending_comments(conn, comment_ids)
-    decided: list[tuple[dict, int | None]] = []
+        rows = store.pending_comments(conn, comment_ids)
+    comments = [jobs.PendingComment.from_row(row) for row in rows]
+    decided: list[tuple[jobs.PendingComment, int | None]] = []
     if comments:
         version, classifier = rt.models.get()
         scoring_started, scoring_cpu = time.perf_counter(), time.process_time()
-        all_scores = classifier.score([comment["text"] for comment in comments])
+        all_scores = classifier.score([comment.text for comment in comments])
         rt.models_seconds += time.perf_counter() - scoring_started
         rt.models_cpu_seconds += time.process_time() - scoring_cpu
         with rt.engine.begin() as conn:
             jobs.prefetch_repeats(rt, conn, comments)
-            decided: dict[str, str] = {}  # statuses this batch gave, for author history
+            statuses: dict[str, str] = {}  # statuses this batch gave, for author history
             outcomes = [
-                {"comment_id": comment["id"], **vars(outcome)}
+                {"comment_id": comment.id, **vars(outcome)}
                 for comment, scores in zip(comments, all_scores, strict=True)
                 for outcome in [
-                    jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
+                    jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=statuses)
                 ]
             ]
             stored = store.record_machine_decisions(conn, version, outcomes)
-        decided = [(comment, stored.get(comment["id"])) for comment in comments]
+        decided = [(comment, stored.get(comment.id)) for comment in comments]
         # The batch shares one scoring call: each comment is counted at the batch's average.
         each = (rt.models_seconds - models_before) / len(comments)
         metrics.observe_scoring_batch(rt.redis, "queued", [each] * len(comments))

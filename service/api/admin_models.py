@@ -17,8 +17,8 @@ from flask import Blueprint, Flask, current_app, jsonify, request, session
 from models.catalogue import Catalogue, ModelLoadError
 from service.http.parsing import json_body
 from service.http.problems import Problem
-from service.ops import model_jobs, model_ops
-from service.storage import db, labels, model_state, shadow
+from service.ops import model_jobs, model_ops, shadow
+from service.storage import db, labels, model_state
 
 bp = Blueprint("admin_models", __name__, url_prefix="/v1/admin/models")
 

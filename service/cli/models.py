@@ -304,7 +304,7 @@ def shadow_model(version: str | None, off: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def shadow_report(version: str | None, examples: int, as_json: bool) -> None:
     """How often the shadow version agrees with the live decisions, and what it would change."""
-    from service.storage import shadow
+    from service.ops import shadow
 
     with db.engine().connect() as conn:
         version = _known(version) if version else model_state.shadow_version(conn)

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from service.storage import db, policies
 
@@ -94,41 +93,13 @@ def record_machine_decision(
     model_version: str,
     policy_version: int | None = None,
 ) -> int | None:
-    """Store the active model's decision, update the comment; None if this version already decided.
-
-    The unique (comment_id, dedupe_key) constraint makes a repeated job a no-op, so a comment gets
-    exactly one machine decision per model version even when a job runs twice.
-    """
-    now = db.utcnow()
-    try:
-        with conn.begin_nested():
-            decision_id = conn.execute(
-                db.decisions.insert()
-                .values(
-                    comment_id=comment_id,
-                    kind="machine",
-                    action=action,
-                    scores=scores,
-                    reasons=reasons,
-                    model_version=model_version,
-                    policy_version=policy_version,
-                    created_at=now,
-                    dedupe_key=f"machine:{model_version}",
-                )
-                .returning(db.decisions.c.id)
-            ).scalar_one()
-    except IntegrityError:
-        return None
-    # A moderator's decision outranks the machine: only a comment still pending takes this one.
-    taken = conn.execute(
-        db.comments.update()
-        .where(db.comments.c.id == comment_id, db.comments.c.status == "pending")
-        .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
-    ).rowcount
-    if not taken:  # decided meanwhile (by a person, or by a worker still on another version)
-        _drop_decisions(conn, [decision_id])
-        return None
-    return decision_id
+    """One machine decision (`record_machine_decisions` for a batch of one); None if this
+    version already decided the comment, or the comment was decided meanwhile."""
+    item = {"comment_id": comment_id, "action": action, "scores": scores, "reasons": reasons}
+    stored = record_machine_decisions(
+        conn, model_version, [{**item, "policy_version": policy_version}]
+    )
+    return stored.get(comment_id)
 
 
 def _drop_decisions(conn: sa.Connection, decision_ids: list[int]) -> None:
@@ -238,13 +209,18 @@ def touch_comments(conn: sa.Connection, comment_ids: list[str]) -> None:
 
 
 def record_machine_decisions(
-    conn: sa.Connection, model_version: str, decided: list[dict[str, Any]]
+    conn: sa.Connection,
+    model_version: str,
+    decided: list[dict[str, Any]],
+    kind: str = "machine",
 ) -> dict[str, int]:
-    """Many machine decisions in two statements (the batch path); {comment id: decision id}.
+    """Many model decisions in two statements; {comment id: decision id}.
 
-    Each item has comment_id, action, scores, reasons and policy_version. Like
-    `record_machine_decision`, a comment this version already decided is skipped (ON CONFLICT DO
-    NOTHING on the dedupe constraint) and a moderator's decision is never overwritten.
+    Each item has comment_id, action, scores, reasons and policy_version. A comment this version
+    already decided is skipped (ON CONFLICT DO NOTHING on the dedupe constraint), so a job that
+    runs twice stores nothing twice. kind "machine" (the active model) also sets the comment's
+    status, never over a moderator's decision; kind "shadow" (a candidate) only keeps its
+    decision beside the live one for the shadow report.
     """
     if not decided:
         return {}
@@ -252,7 +228,7 @@ def record_machine_decisions(
     rows = [
         {
             "comment_id": item["comment_id"],
-            "kind": "machine",
+            "kind": kind,
             "action": item["action"],
             "scores": item["scores"],
             "reasons": item["reasons"],
@@ -261,7 +237,7 @@ def record_machine_decisions(
             "moderator": None,
             "note": None,
             "created_at": now,
-            "dedupe_key": f"machine:{model_version}",
+            "dedupe_key": f"{kind}:{model_version}",
         }
         for item in decided
     ]
@@ -274,7 +250,7 @@ def record_machine_decisions(
         rows,
     ).all()
     ids = {row.comment_id: row.id for row in inserted}
-    if ids:
+    if ids and kind == "machine":
         action = {item["comment_id"]: item["action"] for item in decided}
         updated = conn.execute(
             db.comments.update()

@@ -2,11 +2,10 @@
 
 The web process never imports the job code (and so never imports scikit-learn).
 
-Two ways, chosen by SCORING_MODE. "batch" (default): the comment id is pushed onto a Redis list
-and a single drain job is enqueued only when none is waiting (a SET NX guard), all in one Redis
-round trip; the drain job scores up to DRAIN_BATCH_SIZE ids at a time. "single": one RQ job per
-comment, which costs a dozen Redis commands per comment on both sides (the old path, kept as the
-bench baseline).
+One way: the comment id is pushed onto a Redis list and a single drain job is enqueued only when
+none is waiting (a SET NX guard), all in one Redis round trip; the drain job scores up to
+DRAIN_BATCH_SIZE ids at a time. A single comment is a batch of one. (One RQ job per comment cost
+a dozen Redis commands per comment on both sides.)
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import current_app
 from redis.exceptions import RedisError
 from rq import Queue
 
@@ -22,7 +20,6 @@ from service.transport import broker
 
 log = logging.getLogger(__name__)
 
-SCORE_JOB = "workers.jobs.score_comment"
 DRAIN_JOB = "workers.batch.drain_pending"
 
 # How long a drain guard outlives a lost drain job (worker killed before it started, Redis
@@ -44,25 +41,11 @@ def enqueue_scoring(comment_id: str) -> bool:
     queues pending comments again once Redis answers.
     """
     try:
-        if current_app.config["SCORING_MODE"] == "single":
-            _enqueue_single(broker.queue(), comment_id)
-        else:
-            push_for_drain(broker.connection(), broker.queue(), [comment_id])
+        push_for_drain(broker.connection(), broker.queue(), [comment_id])
     except RedisError:
         log.warning("could not queue comment %s; it stays pending for the sweeper", comment_id)
         return False
     return True
-
-
-def _enqueue_single(queue: Queue, comment_id: str) -> None:
-    # The job id follows the comment, so re-queueing it does not pile up duplicate jobs.
-    queue.enqueue(
-        SCORE_JOB,
-        comment_id,
-        job_id=f"score-{comment_id}",
-        result_ttl=60,
-        failure_ttl=7 * 24 * 3600,
-    )
 
 
 def push_for_drain(conn: redis.Redis, queue: Queue, comment_ids: list[str]) -> None:
@@ -90,13 +73,9 @@ def enqueue_drain(queue: Queue) -> None:
     queue.enqueue(DRAIN_JOB, result_ttl=0, failure_ttl=7 * 24 * 3600)
 
 
-def requeue(conn: redis.Redis, queue: Queue, comment_ids: list[str], mode: str) -> None:
+def requeue(conn: redis.Redis, queue: Queue, comment_ids: list[str]) -> None:
     """Queue stored comments again (the sweeper); the jobs are idempotent, so repeats are safe."""
-    if mode == "single":
-        for comment_id in comment_ids:
-            _enqueue_single(queue, comment_id)
-    else:
-        push_for_drain(conn, queue, comment_ids)
+    push_for_drain(conn, queue, comment_ids)
 
 
 def wait_for_decision(comment_id: str, wait_ms: int) -> bool:

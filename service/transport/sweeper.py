@@ -45,11 +45,11 @@ def sweep_once(
         if not ids:
             break
         # Queue first, then restart their clocks: if Redis is down, they stay due for next time.
-        queueing.requeue(conn, queue, ids, config["SCORING_MODE"])
+        queueing.requeue(conn, queue, ids)
         with engine.begin() as dbconn:
             store.touch_comments(dbconn, ids)
         total += len(ids)
-    if config["SCORING_MODE"] != "single" and conn.llen(broker.pending_key(queue.name)):
+    if conn.llen(broker.pending_key(queue.name)):
         # Ids waiting with no drain job (the job was lost before it started): start one.
         queueing.schedule_drain(conn, queue)
     if total:

@@ -66,7 +66,7 @@ def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     """Ops may name a shadow before its files reach a worker's host (a synced registry)."""
     from models.registry import ModelLoadError, Registry
     from service.storage import model_state
-    from workers.shadow import ShadowModel
+    from workers.runtime import ModelCache
 
     class ArrivesLate(Registry):
         arrived = False
@@ -80,8 +80,8 @@ def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     with engine.begin() as conn:
         model_state.set_shadow(conn, tiny_version)
     registry = ArrivesLate(app.config["MODEL_DIR"])
-    shadow = ShadowModel(registry, engine, refresh_seconds=0, retry_seconds=0)
-    assert shadow.get() is None
+    shadow = ModelCache(registry, engine, refresh_seconds=0, role="shadow", retry_seconds=0)
+    assert shadow.current() is None
     registry.arrived = True
-    loaded = shadow.get()
+    loaded = shadow.current()
     assert loaded is not None and loaded[0] == tiny_version

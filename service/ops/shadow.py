@@ -1,7 +1,8 @@
-"""Shadow decisions: a candidate version scores live comments beside the active one.
+"""The shadow report: how a candidate version's decisions compare with the live ones.
 
-Its decisions are stored with kind 'shadow' and never change a comment's status; the report
-compares them with the active model's decisions on the same comments.
+Workers store the shadow version's decisions with kind 'shadow' (storage.store); they never
+change a comment's status. The report compares them with the active model's decisions on the
+same comments.
 """
 
 from __future__ import annotations
@@ -10,41 +11,8 @@ from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from service.storage import db
-
-
-def record_shadow_decision(
-    conn: sa.Connection,
-    comment_id: str,
-    *,
-    action: str,
-    scores: dict[str, float],
-    reasons: list[dict],
-    model_version: str,
-    policy_version: int | None = None,
-) -> int | None:
-    """Store the shadow version's decision once per (comment, version); None if already there."""
-    try:
-        with conn.begin_nested():
-            return conn.execute(
-                db.decisions.insert()
-                .values(
-                    comment_id=comment_id,
-                    kind="shadow",
-                    action=action,
-                    scores=scores,
-                    reasons=reasons,
-                    model_version=model_version,
-                    policy_version=policy_version,
-                    created_at=db.utcnow(),
-                    dedupe_key=f"shadow:{model_version}",
-                )
-                .returning(db.decisions.c.id)
-            ).scalar_one()
-    except IntegrityError:
-        return None
 
 
 def _guidelines(reasons: list[dict] | None) -> list[str]:
