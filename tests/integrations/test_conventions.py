@@ -127,8 +127,9 @@ def test_readyz_without_an_active_model_is_not_ready(client) -> None:
         from service.storage import db
 
         conn.execute(db.app_state.delete())
-    body = client.get("/readyz").get_json()
-    assert body["checks"]["model"] == {"ok": False, "active": None}
+    model = client.get("/readyz").get_json()["checks"]["model"]
+    assert (model["ok"], model["active"]) == (False, None)
+    assert "flask --app service models train" in model["error"]  # says what fixes it
 
 
 def test_metrics_count_across_processes(client) -> None:
