@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 EVAL_STAMP := $(VENV)/.installed-eval
 export MODERATION_DATA_DIR ?= $(abspath ../shared/data)
 
@@ -15,6 +16,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Tests and tooling: only what make test, lint and format need (never a production install).
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 $(EVAL_STAMP): $(STAMP) requirements-eval.txt
 	$(PY) -m pip install --quiet -r requirements-eval.txt
 	touch $@
@@ -22,17 +28,17 @@ $(EVAL_STAMP): $(STAMP) requirements-eval.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m service.run_local
+	$(PY) -m scripts.run_local
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check service workers models tests scripts
 	$(VENV)/bin/ruff format --check service workers models tests scripts
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format service workers models tests scripts
 	$(VENV)/bin/ruff check --fix service workers models tests scripts
 
-test: $(STAMP) lint
+test: $(DEV_STAMP) lint
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 evaluate: $(EVAL_STAMP)

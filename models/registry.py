@@ -1,39 +1,33 @@
-"""Versioned storage of trained classifiers: root/<version>/model.joblib + model.json.
+"""Saving and loading trained classifiers: root/<version>/model.joblib + model.json.
 
-Following scikit-learn's persistence advice, every artifact carries the library versions
-and data fingerprint it was built with, and loading refuses a checksum or version mismatch
-rather than risk silently different predictions. Which version is active is not kept
+The catalogue of versions (ids, folders, sidecars) is `models.catalogue`, which needs no
+scikit-learn; `Registry` is a catalogue that can also save and load. Following scikit-learn's
+persistence advice, every artifact carries the library versions and data fingerprint it was
+built with, and loading refuses a checksum or version mismatch rather than risk silently
+different predictions. Which version is active is not kept
 here: the service records that in its database.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
-import re
 import secrets
-import shutil
 from datetime import UTC, datetime
-from pathlib import Path
 
 import joblib
 import numpy
 import scipy
 import sklearn
 
+from models.catalogue import MODEL_FILE, SIDECAR_FILE, Catalogue, ModelLoadError, sha256
 from models.classifier import Classifier
 from models.training import TrainingResult
 
-MODEL_FILE = "model.joblib"
-SIDECAR_FILE = "model.json"
-_VERSION_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4,6}-[0-9a-f]{6}$")
+__all__ = ["MODEL_FILE", "SIDECAR_FILE", "ModelLoadError", "Registry", "library_versions"]
+
 # Versions that must match exactly for a pickled pipeline to behave the same.
 CHECKED_LIBRARIES = ("sklearn", "numpy")
-
-
-class ModelLoadError(Exception):
-    """A model version cannot be loaded safely (missing, tampered with, or incompatible)."""
 
 
 def library_versions() -> dict[str, str]:
@@ -46,26 +40,8 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-class Registry:
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-
-    def _dir(self, version: str) -> Path:
-        # Only plain version ids: no path separators or "..", so nothing outside root loads.
-        if not isinstance(version, str) or not _VERSION_RE.match(version):
-            raise ModelLoadError(f"not a model version id: {version!r}")
-        path = (self.root / version).resolve()
-        if path.parent != self.root.resolve():
-            raise ModelLoadError(f"model version {version!r} is outside {self.root}")
-        return path
+class Registry(Catalogue):
+    """The catalogue, plus saving a training result and loading a version (checked first)."""
 
     def save(self, result: TrainingResult) -> str:
         now = datetime.now(UTC)
@@ -84,22 +60,11 @@ class Registry:
             "data_fingerprint": meta.get("data_fingerprint"),
             "sources": meta.get("sources", {}),
             "metrics": meta.get("metrics", {}),
-            "sha256": _sha256(model_path),
+            "sha256": sha256(model_path),
             "training": {k: v for k, v in meta.items() if k not in ("sources", "metrics")},
         }
         (target / SIDECAR_FILE).write_text(json.dumps(sidecar, indent=2, default=str))
         return version
-
-    def info(self, version: str) -> dict:
-        path = self._dir(version) / SIDECAR_FILE
-        if not path.is_file():
-            raise ModelLoadError(f"model version {version!r} not found in {self.root}")
-        try:
-            return json.loads(path.read_text())
-        except (OSError, ValueError) as exc:
-            raise ModelLoadError(
-                f"model version {version!r}: unreadable {SIDECAR_FILE}: {exc}"
-            ) from exc
 
     def load(self, version: str) -> Classifier:
         info = self.info(version)
@@ -114,7 +79,7 @@ class Registry:
                     f"model version {version!r} was saved with {lib} {saved}, "
                     f"but this process runs {lib} {running[lib]}; retrain or install {lib}=={saved}"
                 )
-        digest = _sha256(model_path)
+        digest = sha256(model_path)
         if digest != info.get("sha256"):
             raise ModelLoadError(
                 f"model version {version!r}: checksum mismatch "
@@ -127,22 +92,3 @@ class Registry:
         if not isinstance(clf, Classifier):
             raise ModelLoadError(f"model version {version!r} does not hold a Classifier")
         return clf
-
-    def versions(self) -> list[dict]:
-        """Sidecars of every stored version, newest first."""
-        if not self.root.is_dir():
-            return []
-        out = []
-        for child in self.root.iterdir():
-            if child.is_dir() and _VERSION_RE.match(child.name):
-                try:
-                    out.append(self.info(child.name))
-                except ModelLoadError:
-                    continue
-        return sorted(out, key=lambda i: (i.get("saved_at", ""), i["version"]), reverse=True)
-
-    def delete(self, version: str) -> None:
-        path = self._dir(version)
-        if not path.is_dir():
-            raise ModelLoadError(f"model version {version!r} not found in {self.root}")
-        shutil.rmtree(path)

@@ -1,9 +1,9 @@
 """`make bench`: accepted comments per second and POST-to-decision latency at fixed arrival rates,
-on gunicorn and N worker processes against a redis-server and PostgreSQL, three ways in one run:
+on gunicorn and N worker processes against a redis-server and PostgreSQL, two ways in one run:
 
-- batch: the API pushes ids onto a Redis list; a drain job scores up to 100 at a time (ours);
-- single: one RQ job per comment, run by RQ's SimpleWorker (the path before batching);
-- single, fork: one RQ job per comment, run by RQ's default forking Worker (RQ's baseline).
+- batch: the API pushes ids onto a Redis list; a drain job scores up to 100 at a time, run by
+  RQ's SimpleWorker in the worker process (ours);
+- fork: the same drain jobs run by RQ's default forking Worker, a child per job (RQ's baseline).
 
 Latency is from the moment the client sent the POST to the decision's timestamp in the database
 (same machine, same clock). Also printed: the worker's time per comment beyond the models' own
@@ -26,16 +26,13 @@ import sqlalchemy as sa
 from scripts import procs
 from scripts.loadgen import Sent, post_at_rate
 from scripts.stack import Stack, create_database, drop_database
-from service import create_app, db, model_state
+from service import create_app
+from service.storage import db, model_state
 
 MODES = {
-    "batch": ("batch, SimpleWorker (ours)", {"SCORING_MODE": "batch"}, ()),
-    "single": ("per-comment jobs, SimpleWorker", {"SCORING_MODE": "single"}, ()),
-    "fork": (
-        "per-comment jobs, RQ fork Worker",
-        {"SCORING_MODE": "single"},
-        ("--worker-class", "fork"),
-    ),
+    "batch": ("batch, SimpleWorker (ours)", {}, ()),
+    # The baseline: RQ's default Worker forks a child for every job.
+    "fork": ("batch, RQ fork Worker", {}, ("--worker-class", "fork")),
 }
 
 
@@ -264,7 +261,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="per rate")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--modes", default="batch,single,fork")
+    parser.add_argument("--modes", default="batch,fork")
     args = parser.parse_args()
     model_dir, version, data_dir = active_model()
     texts = sample_texts(Path(data_dir), 2000)

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from scripts.bench import active_model, sample_texts
 from scripts.procs import PROJECT_ROOT
-from service import create_app, model_state
-from service.cli import create_site_record
+from service import create_app
+from service.cli.sites import create_site_record
+from service.storage import model_state
 
 
 def free_port() -> int:

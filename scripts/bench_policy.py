@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable
 
 from models.policy import DEFAULT_POLICY, Policy
-from service import create_app, store, tables_policy
-from service.cli import create_site_record
+from service import create_app
+from service.cli.sites import create_site_record
+from service.storage import policies, store
 from workers import author_context, site_policy
 
 
@@ -39,7 +40,7 @@ def main() -> None:
             {"new_commenter": {"enabled": True}, "author_history": {"enabled": True}}
         )
         with engine.begin() as conn:
-            tables_policy.set_policy(conn, site_id, everything, created_by="bench")
+            policies.set_policy(conn, site_id, everything, created_by="bench")
             for n in range(20):
                 fields = {
                     "external_id": f"c{n}",

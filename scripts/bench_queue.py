@@ -13,8 +13,10 @@ import statistics
 import tempfile
 import time
 
-from service import create_app, db, store, users
-from service.cli import create_site_record
+from service import create_app
+from service.cli.sites import create_site_record
+from service.moderation import users
+from service.storage import db, store
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from scripts import loadgen, procs
 from scripts.bench import active_model, bodies, sample_texts
 from scripts.loadgen import post_at_rate
 from scripts.stack import Stack, create_database, drop_database
-from service import db
+from service.storage import db
 
 
 def faults(stack: Stack, redis: procs.RedisServer, duration: float, log: Path, events: list):

@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from service import create_app, model_ops, model_state
+from service import create_app
+from service.ops import model_ops
+from service.storage import model_state
 
 
 def main(argv: list[str] | None = None) -> int:

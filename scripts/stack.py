@@ -14,8 +14,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from scripts import procs
-from service import create_app, db, model_state
-from service.cli import create_site_record
+from service import create_app
+from service.cli.sites import create_site_record
+from service.storage import db, model_state
 
 PG_ADMIN_URL = os.environ.get(
     "MODERATION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -1,4 +1,9 @@
-"""The Flask application: HTTP in and out, storage, auth, the moderator UI and the CLI."""
+"""The Flask application: HTTP in and out, storage, auth, the moderator UI and the CLI.
+
+The packages, by role: storage (the database), transport (Redis: queues, events, the sweeper),
+http (problems, parsing, auth, conventions), api (/v1), compat (Perspective, Coral), webhooks,
+moderation (the moderator pages), ops (health, metrics, model operations), docs (OpenAPI), cli.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("MODERATION_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance or None)
 
-    from service import api, broker, cli, config, db, moderation, outages, problems, url_ids
+    from service import api, cli, compat, config, docs, moderation, ops, webhooks
+    from service.http import conventions, outages, problems, url_ids
+    from service.storage import db
+    from service.transport import broker
 
     config.load_config(app, overrides)
     proxies = int(app.config["TRUSTED_PROXIES"])
@@ -25,20 +33,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    url_ids.init_app(app)
+    url_ids.init_app(app)  # before any blueprint: rules take their converters when added
     problems.init_app(app)
     outages.init_app(app)
     db.init_app(app)
     broker.init_app(app)
+    ops.init_app(app)  # before the conventions: the metrics timer sees refused requests too
+    conventions.init_app(app)
+    webhooks.init_app(app)
     api.init_app(app)
-    cli.init_app(app)
+    compat.init_app(app)
     moderation.init_app(app)
-    from service import integrations  # webhooks, Perspective, Coral, API conventions
-
-    integrations.init_app(app)
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
+    docs.init_app(app)
+    cli.init_app(app)
     return app

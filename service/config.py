@@ -29,9 +29,7 @@ DEFAULTS: dict[str, Any] = {
     # How often a worker re-reads which model version is active (seconds).
     "MODEL_REFRESH_SECONDS": 5.0,
     "SECRET_KEY": "",
-    # "batch": the API pushes ids onto a Redis list and one drain job scores up to DRAIN_BATCH_SIZE
-    # of them at a time; "single": one RQ job per comment (slower; kept as the bench baseline).
-    "SCORING_MODE": "batch",
+    # The API pushes ids onto a Redis list; one drain job scores up to this many at a time.
     "DRAIN_BATCH_SIZE": 100,
     # The longest one scoring attempt (a batch, part of one, or one comment) may run before it is
     # stopped and split (workers/batch.py); a normal batch of 100 takes well under a second.

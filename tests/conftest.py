@@ -23,9 +23,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from service import create_app, db, model_state
-from service.cli import create_site_record
-from service.integrations import tally
+from service import create_app
+from service.cli.sites import create_site_record
+from service.ops import tally
+from service.storage import db, model_state
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MODERATION_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))

@@ -17,8 +17,8 @@ from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 
 from models import langid
-from service import broker, create_app, sweeper
-from service.model_ops import ops_queue
+from service import create_app
+from service.transport import broker, sweeper
 from workers import runtime, sync
 
 log = logging.getLogger("workers")
@@ -48,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.ops:
         # An ops worker trains models and scores nothing: no model, sweeper or sync path.
         worker_class = WORKER_CLASSES[args.worker_class]
-        worker = worker_class([ops_queue(app)], connection=app.extensions["redis"], name=args.name)
+        worker = worker_class(
+            [app.extensions["ops_queue"]], connection=app.extensions["redis"], name=args.name
+        )
         worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
         return 0
     try:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from models.policy import Policy
 from models.rules import AuthorContext, fingerprint
 from models.rules.author import context_from_history, history_limit
-from service import db
+from service.storage import db
 
 # A spam wave can post one text thousands of times; counting needs only the latest few hundred.
 MAX_REMEMBERED = 500

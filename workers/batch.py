@@ -19,8 +19,9 @@ from redis.exceptions import RedisError
 from rq import Queue, get_current_job
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import broker, queueing, store
-from service.integrations import metrics
+from service.ops import metrics
+from service.storage import store
+from service.transport import broker, queueing
 from workers import jobs, runtime, timebox
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,9 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     started, cpu_started = time.perf_counter(), time.process_time()
     models_before, models_cpu_before = rt.models_seconds, rt.models_cpu_seconds
     with rt.engine.connect() as conn:
-        comments = store.pending_comments(conn, comment_ids)
-    decided: list[tuple[dict, int | None]] = []
+        rows = store.pending_comments(conn, comment_ids)
+    comments = [jobs.PendingComment.from_row(row) for row in rows]
+    decided: list[tuple[jobs.PendingComment, int | None]] = []
     if comments:
         version, classifier = rt.models.get()
         job = _Attempts(rt, queue_name, version, classifier)
@@ -113,7 +115,9 @@ class _Attempts:
         self.deadline = time.monotonic() + job_seconds - _JOB_MARGIN_SECONDS
         self.attempted = False
 
-    def decide(self, comments: list[dict]) -> list[tuple[dict, int | None]]:
+    def decide(
+        self, comments: list[jobs.PendingComment]
+    ) -> list[tuple[jobs.PendingComment, int | None]]:
         # The first attempt always runs, so every drain job makes progress.
         if self.attempted and not self._time_for(2 if len(comments) == 1 else 1):
             self._hand_back(comments)
@@ -131,10 +135,12 @@ class _Attempts:
         if not isinstance(again, str):
             return again
         [comment] = comments
-        log.error("comment %s could not be scored (%s); holding it", comment["id"], again)
+        log.error("comment %s could not be scored (%s); holding it", comment.id, again)
         return [(comment, self._hold_unscored(comment, again))]
 
-    def _try(self, comments: list[dict]) -> list[tuple[dict, int | None]] | str:
+    def _try(
+        self, comments: list[jobs.PendingComment]
+    ) -> list[tuple[jobs.PendingComment, int | None]] | str:
         """The decisions stored, or what went wrong (a string) when the models failed."""
         try:
             with timebox.capped(self.cap):
@@ -148,27 +154,27 @@ class _Attempts:
             return f"failed: {type(exc).__name__}"
         with self.rt.engine.begin() as conn:
             stored = store.record_machine_decisions(conn, self.version, outcomes)
-        return [(comment, stored.get(comment["id"])) for comment in comments]
+        return [(comment, stored.get(comment.id)) for comment in comments]
 
-    def _outcomes(self, comments: list[dict]) -> list[dict]:
+    def _outcomes(self, comments: list[jobs.PendingComment]) -> list[dict]:
         rt, classifier = self.rt, self.classifier
         scoring_started, scoring_cpu = time.perf_counter(), time.process_time()
-        all_scores = classifier.score([comment["text"] for comment in comments])
+        all_scores = classifier.score([comment.text for comment in comments])
         rt.models_seconds += time.perf_counter() - scoring_started
         rt.models_cpu_seconds += time.process_time() - scoring_cpu
         with rt.engine.connect() as conn:
             jobs.prefetch_repeats(rt, conn, comments)
             decided: dict[str, str] = {}  # statuses this batch gave, for author history
             return [
-                {"comment_id": comment["id"], **vars(outcome)}
+                {"comment_id": comment.id, **vars(outcome)}
                 for comment, scores in zip(comments, all_scores, strict=True)
                 for outcome in [
                     jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
                 ]
             ]
 
-    def _hold_unscored(self, comment: dict, failure: str) -> int | None:
-        comment.pop(jobs.CONTEXT_KEY, None)  # no shadow scoring of what could not be scored
+    def _hold_unscored(self, comment: jobs.PendingComment, failure: str) -> int | None:
+        comment.unscored = True  # no shadow scoring of what could not be scored
         reason = {
             "guideline": None,
             "score": None,
@@ -179,23 +185,23 @@ class _Attempts:
             "detail": f"could not be scored ({failure}); a moderator must decide",
         }
         item = {
-            "comment_id": comment["id"],
+            "comment_id": comment.id,
             "action": "hold",
             "scores": {},
             "reasons": [reason],
-            "policy_version": comment.get("policy_version"),
+            "policy_version": comment.policy_version or None,
         }
         with self.rt.engine.begin() as conn:
-            return store.record_machine_decisions(conn, self.version, [item]).get(comment["id"])
+            return store.record_machine_decisions(conn, self.version, [item]).get(comment.id)
 
     def _time_for(self, attempts: int) -> bool:
         return time.monotonic() + attempts * self.cap <= self.deadline
 
-    def _hand_back(self, comments: list[dict]) -> None:
+    def _hand_back(self, comments: list[jobs.PendingComment]) -> None:
         """Out of the job's time: the comments go back on the list for another drain job."""
         log.warning("drain job out of time; handing %d comments on", len(comments))
         queue = Queue(self.queue_name, connection=self.rt.redis)
-        queueing.push_for_drain(self.rt.redis, queue, [c["id"] for c in comments])
+        queueing.push_for_drain(self.rt.redis, queue, [c.id for c in comments])
 
 
 def _count(pipe: Pipeline, queue_name: str, n: int, **seconds: float) -> None:

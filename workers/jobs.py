@@ -1,11 +1,10 @@
-"""RQ jobs. Each takes ids only and is idempotent: running one twice changes nothing more.
+"""The per-comment steps of scoring, shared by every batch (`workers.batch.drain_pending`).
 
-The per-comment steps, shared by the single-comment job (`score_comment`) and the batch loop
-(`workers.batch.drain_pending`): `decide_one` (models and policy; it gets the open transaction
-for per-site lookups) and `after_commit` (events, shadow scoring: anything that follows a stored
-decision). The single job stores with `store.record_machine_decision`, the batch loop stores the
-whole batch with `store.record_machine_decisions`. Per-comment additions belong in those two
-step functions so both paths get them.
+A single comment is a batch of one. `decide_one` (models and policy; it gets the open transaction
+for per-site lookups) fills in a `PendingComment`; `after_commit_many` (events, shadow scoring:
+anything that follows stored decisions) reads what it recorded. Per-comment additions belong in
+those step functions. Jobs take ids only and are idempotent: running one twice changes nothing
+more.
 """
 
 from __future__ import annotations
@@ -13,144 +12,120 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from models.classifier import Classifier
-from service import broker, events, store
-from service.integrations import metrics
+from models.policy import Policy
+from models.rules import AuthorContext
+from service.storage import store
+from service.transport import broker, events
 from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
 
-# Where decide_one leaves (policy, policy version, author context) on the comment row.
-CONTEXT_KEY = "_decided_with"
-# Repeat counts fetched for the whole batch at once (prefetch_repeats).
-REPEATS_KEY = "_repeats"
 
+@dataclass
+class PendingComment:
+    """A stored comment on its way to a decision, and what deciding it used.
 
-def score_comment(comment_id: str) -> str | None:
-    """Decide a stored comment with the active model and policy; returns the action taken."""
-    rt = runtime.current()
-    with rt.engine.connect() as conn:
-        loaded = site_policy.load_comment(conn, comment_id)
-    if loaded is None:
-        log.warning("comment %s no longer exists; nothing to score", comment_id)
-        return None
-    comment, comment["policy_version"] = loaded
-    version, classifier = rt.models.get()
-    started = time.perf_counter()
-    with rt.engine.begin() as conn:
-        outcome, decision_id = decide_and_record(rt, conn, comment, version, classifier)
-    metrics.observe_scoring(rt.redis, "queued", time.perf_counter() - started)
-    signal_decided(rt, [comment_id])
-    after_commit(rt, comment, decision_id)
-    return outcome.action
-
-
-def decide_and_record(
-    rt: runtime.Runtime,
-    conn: sa.Connection,
-    comment: dict[str, Any],
-    version: str,
-    classifier: Classifier,
-) -> tuple[pipeline.Outcome, int | None]:
-    """One comment decided and stored in the caller's transaction (the single-job path).
-
-    The decision id is None when this model version had already decided the comment.
+    `row` is the comment as stored; `policy_version` its site's current version, read with it.
+    `repeats` are counted for the whole batch before deciding (prefetch_repeats); the policy and
+    author context are kept by decide_one, so that the shadow model is scored with exactly what
+    the live decision saw.
     """
-    outcome = decide_one(rt, conn, comment, classifier)
-    decision_id = store.record_machine_decision(
-        conn,
-        comment["id"],
-        action=outcome.action,
-        scores=outcome.scores,
-        reasons=outcome.reasons,
-        model_version=version,
-        policy_version=outcome.policy_version,
-    )
-    return outcome, decision_id
+
+    row: dict[str, Any]
+    policy_version: int = 0
+    repeats: tuple[int, int] | None = None
+    policy: Policy | None = None
+    used_policy_version: int | None = None
+    author: AuthorContext | None = None
+    # Held because scoring it failed twice: the shadow model does not try it either.
+    unscored: bool = False
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PendingComment:
+        """From a store.pending_comments row (the comment with its site's policy version)."""
+        row = dict(row)
+        return cls(row, int(row.pop("policy_version", None) or 0))
+
+    @property
+    def id(self) -> str:
+        return self.row["id"]
+
+    @property
+    def site_id(self) -> str:
+        return self.row["site_id"]
+
+    @property
+    def text(self) -> str:
+        return self.row["text"]
 
 
 def decide_one(
     rt: runtime.Runtime,
     conn: sa.Connection,
-    comment: dict[str, Any],
+    comment: PendingComment,
     classifier: Classifier,
     scores: dict[str, float] | None = None,
     decided: dict[str, str] | None = None,
 ) -> pipeline.Outcome:
     """The per-comment step: scores, rules and policy for one comment; stores nothing.
 
-    `scores` are the classifier's when the batch path computed them for many comments at once,
-    and `decided` collects the statuses the batch gave so far (stored only at its end).
-    The comment row carries its site's current policy version (`policy_version`, read with it).
-    The policy and author context used are kept on the row under CONTEXT_KEY, so that
-    `after_commit` scores the shadow model with exactly what the live decision saw.
+    `scores` are the classifier's when the batch computed them for many comments at once, and
+    `decided` collects the statuses the batch gave so far (stored only at its end).
     """
-    policy, policy_version = site_policy.policy_for(
-        conn, comment["site_id"], int(comment.get("policy_version") or 0)
-    )
+    policy, policy_version = site_policy.policy_for(conn, comment.site_id, comment.policy_version)
     author = author_context.author_context(
-        rt.engine, rt.redis, comment, policy, decided, repeats=comment.get(REPEATS_KEY)
+        rt.engine, rt.redis, comment.row, policy, decided, repeats=comment.repeats
     )
     # Only the models' own work counts as scoring; the lookups above are the worker's overhead.
     started, cpu_started = time.perf_counter(), time.process_time()
     outcome = pipeline.decide_comment(
-        classifier, comment["text"], policy, policy_version, author=author, scores=scores
+        classifier, comment.text, policy, policy_version, author=author, scores=scores
     )
     rt.models_seconds += time.perf_counter() - started
     rt.models_cpu_seconds += time.process_time() - cpu_started
-    comment[CONTEXT_KEY] = (policy, policy_version, author)
+    comment.policy, comment.used_policy_version, comment.author = policy, policy_version, author
     if decided is not None:  # later comments of the same batch see this one as decided
-        decided[comment["id"]] = store.STATUS_BY_ACTION[outcome.action]
+        decided[comment.id] = store.STATUS_BY_ACTION[outcome.action]
     return outcome
 
 
-def prefetch_repeats(rt: runtime.Runtime, conn: sa.Connection, comments: list[dict]) -> None:
+def prefetch_repeats(
+    rt: runtime.Runtime, conn: sa.Connection, comments: Sequence[PendingComment]
+) -> None:
     """Count every repeat the batch needs in one Redis round trip, before deciding it.
 
-    Kept on each row under REPEATS_KEY for `decide_one`; same order, same counts as asking one
-    comment at a time (the decisions do not change what is counted).
+    Same order, same counts as asking one comment at a time (the decisions do not change what
+    is counted).
     """
     asked = []
     for comment in comments:
-        version = int(comment.get("policy_version") or 0)
-        policy, _ = site_policy.policy_for(conn, comment["site_id"], version)
+        policy, _ = site_policy.policy_for(conn, comment.site_id, comment.policy_version)
         if policy.repeats.action != "allow":
             asked.append((comment, policy.repeats.window_seconds))
+    windows = [(comment.row, window) for comment, window in asked]
     for (comment, _), counts in zip(
-        asked, author_context.count_repeats_many(rt.redis, asked), strict=True
+        asked, author_context.count_repeats_many(rt.redis, windows), strict=True
     ):
-        comment[REPEATS_KEY] = counts
-
-
-def after_commit(rt: runtime.Runtime, comment: dict[str, Any], decision_id: int | None) -> None:
-    """What follows a stored decision; a repeated job announces nothing new."""
-    after_commit_many(rt, [(comment, decision_id)])
+        comment.repeats = counts
 
 
 def after_commit_many(
-    rt: runtime.Runtime, decided: Sequence[tuple[dict[str, Any], int | None]]
+    rt: runtime.Runtime, decided: Sequence[tuple[PendingComment, int | None]]
 ) -> None:
-    """after_commit for a batch: one announcement for all the comments it newly decided."""
+    """What follows stored decisions: one announcement for all the comments the batch newly
+    decided, then the shadow model's decisions on them (a repeated job announces nothing)."""
     new = [comment for comment, decision_id in decided if decision_id is not None]
-    events.publish_many(rt.engine, "comment.decided", [(c["site_id"], c["id"]) for c in new])
-    for comment in new:
-        if CONTEXT_KEY not in comment:
-            continue
-        # After the live decision is stored and announced, so a shadow never delays a site.
-        policy, policy_version, author = comment[CONTEXT_KEY]
+    events.publish_many(rt.engine, "comment.decided", [(c.site_id, c.id) for c in new])
+    if new:
+        # After the live decisions are stored and announced, so a shadow never delays a site.
         version, _ = rt.models.get()
-        shadow_jobs.score_shadow(
-            rt,
-            comment,
-            active_version=version,
-            policy=policy,
-            policy_version=policy_version,
-            author=author,
-        )
+        shadow_jobs.score_shadow(rt, new, active_version=version)
 
 
 def signal_decided(rt: runtime.Runtime, comment_ids: list[str]) -> None:

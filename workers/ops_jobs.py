@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from service import model_ops, model_state
+from service.ops import model_ops
+from service.storage import model_state
 from workers import runtime
 
 
@@ -19,7 +20,7 @@ def train_version(
     seed: int,
     gate_limit: int | None,
 ) -> str:
-    """Train and save a version (not activated); returns its id as the job's result."""
+    """Train and save a version (activated only when none is); its id is the job's result."""
     rt = runtime.current()
     options = model_ops.TrainOptions(
         data_dir=Path(data_dir),
@@ -30,7 +31,10 @@ def train_version(
         seed=seed,
         gate_limit=gate_limit,
     )
-    return model_ops.train_version(rt.engine, rt.config["MODEL_DIR"], options)
+    version = model_ops.train_version(rt.engine, rt.config["MODEL_DIR"], options)
+    with rt.engine.begin() as conn:
+        model_state.activate_first(conn, version)  # a fresh install's first model serves at once
+    return version
 
 
 def promote_version(*, version: str, force: bool, limit: int | None = None) -> dict:

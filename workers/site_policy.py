@@ -15,7 +15,7 @@ from collections import OrderedDict
 import sqlalchemy as sa
 
 from models.policy import DEFAULT_POLICY, Policy, PolicyError
-from service import db, tables_policy
+from service.storage import db, policies
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ _lock = threading.Lock()
 
 def load_comment(conn: sa.Connection, comment_id: str) -> tuple[dict, int] | None:
     """(comment row, the site's current policy version), or None if the comment is gone."""
-    version = tables_policy.current_version_query(db.comments.c.site_id).label("policy_version")
+    version = policies.current_version_query(db.comments.c.site_id).label("policy_version")
     row = conn.execute(
         sa.select(db.comments, version).where(db.comments.c.id == comment_id)
     ).first()
@@ -39,7 +39,7 @@ def load_comment(conn: sa.Connection, comment_id: str) -> tuple[dict, int] | Non
 
 def policy_for(conn: sa.Connection, site_id: str, version: int) -> tuple[Policy, int]:
     """The site's policy at `version` (parsed once per process); (policy, version used)."""
-    if version == tables_policy.DEFAULT_VERSION:
+    if version == policies.DEFAULT_VERSION:
         return DEFAULT_POLICY, version
     key = (site_id, version)
     with _lock:
@@ -47,7 +47,7 @@ def policy_for(conn: sa.Connection, site_id: str, version: int) -> tuple[Policy,
         if cached is not None:
             _cache.move_to_end(key)
             return cached, version
-    found = tables_policy.get_version(conn, site_id, version)
+    found = policies.get_version(conn, site_id, version)
     try:
         policy = found.policy() if found is not None else None
     except PolicyError:
@@ -56,7 +56,7 @@ def policy_for(conn: sa.Connection, site_id: str, version: int) -> tuple[Policy,
         log.exception("site %s policy version %s no longer validates", site_id, version)
         policy = None
     if policy is None:
-        return DEFAULT_POLICY, tables_policy.DEFAULT_VERSION
+        return DEFAULT_POLICY, policies.DEFAULT_VERSION
     with _lock:
         _cache[key] = policy
         while len(_cache) > MAX_CACHED:

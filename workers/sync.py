@@ -25,8 +25,8 @@ from redis.exceptions import RedisError
 
 from models import langid
 from models.policy import Policy
-from service import tables_policy
-from service.integrations import metrics
+from service.ops import metrics
+from service.storage import policies
 from workers import pipeline, runtime, site_policy, timebox
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _site_policy(rt: runtime.Runtime, site_id: str) -> tuple[Policy, int | None]
     No author context here: the caller stores nothing, so there is no history to read or add to.
     """
     with rt.engine.connect() as conn:
-        current = tables_policy.current_version_number(conn, site_id)
+        current = policies.current_version_number(conn, site_id)
         return site_policy.policy_for(conn, site_id, current)
 
 

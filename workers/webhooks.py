@@ -7,9 +7,10 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from service import db
-from service.integrations import addresses, signing, webhooks
-from service.tables_integrations import webhook_attempts, webhook_deliveries
+from service import webhooks
+from service.storage import db
+from service.storage.integrations import webhook_attempts, webhook_deliveries
+from service.webhooks import addresses, signing
 from workers import runtime, webhook_http
 
 log = logging.getLogger(__name__)

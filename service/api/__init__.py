@@ -15,3 +15,6 @@ def init_app(app: Flask) -> None:
     from service.api import admin_models
 
     admin_models.init_app(app)
+    from service.api import webhooks
+
+    app.register_blueprint(webhooks.bp)

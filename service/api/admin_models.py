@@ -8,22 +8,19 @@ process never imports scikit-learn; the answer is 202 with the job to poll.
 from __future__ import annotations
 
 import hmac
-import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, session
 
-from service import db, labels, model_ops, model_state, shadow
-from service.problems import Problem
-from service.requests_json import json_body
+from models.catalogue import Catalogue, ModelLoadError
+from service.http.parsing import json_body
+from service.http.problems import Problem
+from service.ops import model_jobs, model_ops, shadow
+from service.storage import db, labels, model_state
 
 bp = Blueprint("admin_models", __name__, url_prefix="/v1/admin/models")
-
-# The registry's version id shape (models.registry._VERSION_RE; not imported: it pulls in sklearn).
-_VERSION_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4,6}-[0-9a-f]{6}$")
 
 
 @bp.before_request
@@ -43,26 +40,15 @@ def _admin_only() -> None:
             raise Problem(403, "Forbidden", "Missing or wrong X-CSRF-Token header.")
 
 
+def _catalogue() -> Catalogue:
+    return Catalogue(current_app.config["MODEL_DIR"])
+
+
 def _sidecar(version: str) -> dict[str, Any]:
-    if not _VERSION_RE.match(version):
-        raise Problem(404, "Not Found", "No such model version.")
-    path = Path(current_app.config["MODEL_DIR"]) / version / "model.json"
     try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
+        return _catalogue().info(version)
+    except ModelLoadError:
         raise Problem(404, "Not Found", "No such model version.") from None
-
-
-def _sidecars() -> list[dict[str, Any]]:
-    root = Path(current_app.config["MODEL_DIR"])
-    names = [p.name for p in root.iterdir() if _VERSION_RE.match(p.name)] if root.is_dir() else []
-    infos = []
-    for name in names:
-        try:
-            infos.append(_sidecar(name))
-        except Problem:
-            continue
-    return sorted(infos, key=lambda i: (i.get("saved_at", ""), i["version"]), reverse=True)
 
 
 def _opt(body: dict, key: str, kinds: tuple[type, ...], default: Any) -> Any:
@@ -83,7 +69,7 @@ def list_versions():
         shadow_version = model_state.shadow_version(conn)
         history = model_state.activation_history(conn)
     out = []
-    for info in _sidecars():
+    for info in _catalogue().versions():
         out.append(
             {
                 "version": info["version"],
@@ -134,7 +120,7 @@ def train():
         since=since_at,
         label_weight=float(weight),
     )
-    job_id = model_ops.enqueue_training(current_app, options)
+    job_id = model_jobs.enqueue_training(current_app, options)
     return _accepted(job_id)
 
 
@@ -148,7 +134,7 @@ def _accepted(job_id: str):
 @bp.get("/jobs/<job_id>")
 def job(job_id: str):
     try:
-        return jsonify(model_ops.job_status(current_app, job_id))
+        return jsonify(model_jobs.job_status(current_app, job_id))
     except LookupError as exc:
         raise Problem(404, "Not Found", str(exc)) from None
 
@@ -161,7 +147,7 @@ def promote(version: str):
     limit = _opt(body, "limit", (int,), model_ops.DEFAULT_GATE_LIMIT)
     if limit < 1:
         raise Problem(422, "Unprocessable Content", "limit must be positive.")
-    return _accepted(model_ops.enqueue_promotion(current_app, version, force, limit))
+    return _accepted(model_jobs.enqueue_promotion(current_app, version, force, limit))
 
 
 @bp.post("/rollback")

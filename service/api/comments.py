@@ -6,11 +6,9 @@ from typing import Any
 
 from flask import current_app, jsonify, request, url_for
 
-from service import db, queueing, store
 from service.api import bp
-from service.auth import require_site
-from service.problems import Problem
-from service.requests_json import (
+from service.http.auth import require_site
+from service.http.parsing import (
     FieldErrors,
     ascii_int,
     json_body,
@@ -18,6 +16,9 @@ from service.requests_json import (
     required_id,
     storable_text,
 )
+from service.http.problems import Problem
+from service.storage import db, store
+from service.transport import queueing
 
 
 @bp.post("/comments")

@@ -13,10 +13,10 @@ import re
 from flask import Blueprint, Response, jsonify, request
 
 from models.policy import MAX_DOMAINS, MAX_WORDS, Policy, PolicyError
-from service import db, tables_policy
-from service.auth import require_site
-from service.problems import Problem
-from service.requests_json import json_body
+from service.http.auth import require_site
+from service.http.parsing import json_body
+from service.http.problems import Problem
+from service.storage import db, policies
 
 bp = Blueprint("policy_api", __name__, url_prefix="/v1/site/policy")
 
@@ -25,7 +25,7 @@ def _etag(version: int) -> str:
     return str(version)
 
 
-def _answer(found: tables_policy.PolicyVersion, **extra: object) -> Response:
+def _answer(found: policies.PolicyVersion, **extra: object) -> Response:
     response = jsonify({**found.view(), **extra})
     response.set_etag(_etag(found.version))
     # The document changes with every PUT; caches must ask again.
@@ -37,7 +37,7 @@ def _answer(found: tables_policy.PolicyVersion, **extra: object) -> Response:
 def get_policy():
     site = require_site()
     with db.engine().connect() as conn:
-        found = tables_policy.current(conn, site["id"])
+        found = policies.current(conn, site["id"])
     if request.if_none_match.contains(_etag(found.version)):
         response = Response(status=304)
         response.set_etag(_etag(found.version))
@@ -53,7 +53,7 @@ POLICY_MAX_FIELDS = 2 * MAX_WORDS + MAX_DOMAINS + 500
 @bp.put("")
 def put_policy():
     site = require_site()
-    document = tables_policy.unwrap(json_body(max_fields=POLICY_MAX_FIELDS))
+    document = policies.unwrap(json_body(max_fields=POLICY_MAX_FIELDS))
     try:
         policy = Policy.from_dict(document)
     except PolicyError as exc:
@@ -66,14 +66,14 @@ def put_policy():
     expected = _expected_version()
     with db.engine().begin() as conn:
         try:
-            found, changed = tables_policy.set_policy(
+            found, changed = policies.set_policy(
                 conn,
                 site["id"],
                 policy,
                 created_by=f"api:{site['key_prefix']}",
                 expected_version=expected,
             )
-        except tables_policy.PolicyConflict as exc:
+        except policies.PolicyConflict as exc:
             if expected is not None:
                 raise Problem(
                     412,
@@ -90,8 +90,8 @@ def put_policy():
 def list_versions():
     site = require_site()
     with db.engine().connect() as conn:
-        versions = tables_policy.list_versions(conn, site["id"])
-        current = tables_policy.current_version_number(conn, site["id"])
+        versions = policies.list_versions(conn, site["id"])
+        current = policies.current_version_number(conn, site["id"])
     return jsonify({"current": current, "versions": versions})
 
 
@@ -99,7 +99,7 @@ def list_versions():
 def get_version(version: int):
     site = require_site()
     with db.engine().connect() as conn:
-        found = tables_policy.get_version(conn, site["id"], version)
+        found = policies.get_version(conn, site["id"], version)
     if found is None:
         raise Problem(404, "Not Found", f"This site has no policy version {version}.")
     return _answer(found)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from service import db, events, store
 from service.api import bp
-from service.auth import require_site
-from service.problems import Problem
-from service.requests_json import json_body, storable_text
-from service.tables_moderation import reports
+from service.http.auth import require_site
+from service.http.parsing import json_body, storable_text
+from service.http.problems import Problem
+from service.storage import db, store
+from service.storage.moderation import reports
+from service.transport import events
 
 MAX_REASON_CHARS = 1000
 

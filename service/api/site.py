@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from service import db
 from service.api import bp
-from service.auth import require_site
+from service.http.auth import require_site
+from service.storage import db
 
 
 @bp.get("/site")

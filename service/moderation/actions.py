@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from models.guidelines import GUIDELINES
-from service import db, events, store
 from service.moderation import claims
 from service.moderation.queue_data import strongest_guideline
-from service.tables_moderation import moderation_log, reports
-from service.users import User
+from service.moderation.users import User
+from service.storage import db, store
+from service.storage.moderation import moderation_log, reports
+from service.transport import events
 
 ACTIONS = ("approve", "reject")
 UNDO_WINDOW = timedelta(minutes=10)

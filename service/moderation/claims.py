@@ -6,7 +6,7 @@ the same comment by accident, and it expires by itself when someone walks away.
 
 from __future__ import annotations
 
-from service import broker
+from service.transport import broker
 
 CLAIM_SECONDS = 300
 

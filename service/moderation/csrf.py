@@ -11,8 +11,8 @@ import secrets
 
 from flask import request, session
 
+from service.http.problems import Problem
 from service.moderation import bp
-from service.problems import Problem
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

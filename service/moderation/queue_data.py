@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from models.guidelines import GUIDELINES
-from service import db
+from service.http.parsing import ascii_int
 from service.moderation import claims, highlight
-from service.requests_json import ascii_int
-from service.tables_moderation import reports
-from service.users import User
+from service.moderation.users import User
+from service.storage import db
+from service.storage.moderation import reports
 
 PAGE_SIZE = 50
 VIEWS = ("held", "reported")

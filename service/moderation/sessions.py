@@ -13,8 +13,10 @@ from typing import Any
 
 from flask import g, redirect, request, session, url_for
 
-from service import broker, db, users
-from service.problems import Problem
+from service.http.problems import Problem
+from service.moderation import users
+from service.storage import db
+from service.transport import broker
 
 SESSION_TTL_SECONDS = 12 * 3600
 LOGIN_WINDOW_SECONDS = 15 * 60

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from service import db, users
-from service.moderation import bp, sessions
+from service.moderation import bp, sessions, users
+from service.storage import db
 
 
 @bp.get("/login")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, render_template
 
-from service import db, store
+from service.http.problems import Problem
 from service.moderation import actions, bp, highlight, queue_data, sessions
-from service.problems import Problem
-from service.tables_moderation import moderation_log, reports
+from service.storage import db, store
+from service.storage.moderation import moderation_log, reports
 
 HISTORY_SIZE = 100
 

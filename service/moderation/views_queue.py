@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 
 from models.guidelines import GUIDELINES
-from service import db
+from service.http.parsing import json_body
+from service.http.problems import Problem
 from service.moderation import actions, bp, claims, queue_data, sessions
-from service.problems import Problem
-from service.requests_json import json_body
-from service.store import get_comment
+from service.storage import db
+from service.storage.store import get_comment
 
 MAX_BULK = 100
 

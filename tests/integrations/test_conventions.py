@@ -9,7 +9,7 @@ from flask import Flask
 from rq import Worker
 
 from service import create_app
-from service.integrations import tally
+from service.ops import tally
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 
 COMMENT = {"id": "c1", "text": "Nice article", "article": {"id": "a1"}, "author": {"id": "u1"}}
@@ -124,11 +124,12 @@ def test_readyz_needs_a_live_worker(client) -> None:
 def test_readyz_without_an_active_model_is_not_ready(client) -> None:
     app = client.application
     with app.extensions["db_engine"].begin() as conn:
-        from service import db
+        from service.storage import db
 
         conn.execute(db.app_state.delete())
-    body = client.get("/readyz").get_json()
-    assert body["checks"]["model"] == {"ok": False, "active": None}
+    model = client.get("/readyz").get_json()["checks"]["model"]
+    assert (model["ok"], model["active"]) == (False, None)
+    assert "flask --app service models train" in model["error"]  # says what fixes it
 
 
 def test_metrics_count_across_processes(client) -> None:
@@ -159,7 +160,7 @@ def test_metrics_count_across_processes(client) -> None:
 
 
 def _active(app: Flask) -> str:
-    from service import model_state
+    from service.storage import model_state
 
     with app.extensions["db_engine"].connect() as conn:
         return model_state.active_version(conn)
@@ -203,7 +204,7 @@ def test_session_endpoints_never_replay_a_stored_answer(app: Flask) -> None:
 
 
 def test_refused_credentials_leave_no_stored_answer(app: Flask) -> None:
-    from service import broker
+    from service.transport import broker
 
     client = app.test_client()
     headers = auth("made-up", **{"Idempotency-Key": "k-401"})

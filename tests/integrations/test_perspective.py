@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.tables_integrations import analyzed_texts, suggested_scores
+from service.storage.integrations import analyzed_texts, suggested_scores
 from tests.conftest import make_site
 
 ANALYZE = "/v1alpha1/comments:analyze"

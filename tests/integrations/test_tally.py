@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from flask import Flask
 
-from service.integrations import tally
+from service.ops import tally
 
 
 def test_counts_reach_redis_on_flush_and_survive_a_failed_one(app: Flask) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service.integrations import addresses
+from service.webhooks import addresses
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 from tests.integrations.receiver import Receiver
 from tests.integrations.test_webhooks import COMMENT, auth, register, work_webhooks

@@ -39,17 +39,16 @@ def _subset(names: tuple[str, ...], n: int) -> list:
     return [c for name in names for c in cases_of(by_name[name])[:n]]
 
 
-def test_threats_dehumanisation_and_masked_profanity_are_never_approved(small_classifier) -> None:
-    names = (
-        "threat_direct", "dehumanise_group", "dehumanise_nationality", "masked_profanity_repeated"
-    )  # fmt: skip
+def test_dehumanisation_and_masked_profanity_are_never_approved(small_classifier) -> None:
+    names = ("dehumanise_group", "dehumanise_nationality", "masked_profanity_repeated")
     result = run_suite(small_classifier, _subset(names, 6))
     assert result.failures == []
 
 
-def test_violence_against_public_figures_is_not_approved(small_classifier) -> None:
-    result = run_suite(small_classifier, _subset(("violence_public_figure",), 8))
-    assert result.per_functionality["violence_public_figure"]["rate"] >= 0.5
+def test_most_threats_and_calls_for_violence_are_not_approved(small_classifier) -> None:
+    names = ("threat_direct", "violence_public_figure")
+    result = run_suite(small_classifier, _subset(names, 8))
+    assert all(row["rate"] >= 0.5 for row in result.per_functionality.values())
 
 
 def test_civil_mentions_and_criticism_stay_approved(small_classifier) -> None:

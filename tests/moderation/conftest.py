@@ -8,7 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import db, store, users
+from service.moderation import users
+from service.storage import db, store
 from tests.conftest import make_site
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

@@ -40,7 +40,7 @@ def _many_held(app: Flask, site: str, n: int) -> None:
     """N held comments, oldest first, each held for abuse at a low score (bulk inserted)."""
     from datetime import timedelta
 
-    from service import db
+    from service.storage import db
 
     start = db.utcnow() - timedelta(days=1)
     comments, decisions = [], []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from service import db, events
+from service.storage import db
+from service.transport import events
 from tests.moderation.conftest import api, held_comment, login
 
 

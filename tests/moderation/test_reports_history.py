@@ -7,8 +7,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask
 
-from service import db
-from service.tables_moderation import moderation_log
+from service.storage import db
+from service.storage.moderation import moderation_log
 from tests.moderation.conftest import api, held_comment, login
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service import db, users
+from service.moderation import users
+from service.storage import db
 from tests.conftest import make_site
 
 

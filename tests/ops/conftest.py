@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service import db, store
+from service.storage import db, store
 from tests.conftest import DATA_DIR
 
 GATE_LIMIT = "200"  # rows per test set for gate figures: seconds, and still far apart

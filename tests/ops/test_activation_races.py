@@ -6,7 +6,7 @@ import threading
 
 import sqlalchemy as sa
 
-from service import db, model_state
+from service.storage import db, model_state
 
 
 def test_concurrent_activations_lose_no_history(postgres_url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rq import SimpleWorker
 
-from service.model_ops import ops_queue
+from service.ops.model_jobs import ops_queue
 from tests.moderation.conftest import api, login, make_user
 from tests.ops.conftest import GATE_LIMIT
 from workers import runtime

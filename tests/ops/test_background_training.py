@@ -5,7 +5,7 @@ from __future__ import annotations
 from rq import SimpleWorker
 
 from models.registry import Registry
-from service.model_ops import ops_queue
+from service.ops.model_jobs import ops_queue
 from workers import runtime
 
 

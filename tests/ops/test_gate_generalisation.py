@@ -6,7 +6,7 @@ import pytest
 
 from models import gate
 from models.evaluation.loso import recipe_params
-from service import model_ops
+from service.ops import model_ops
 from tests.conftest import DATA_DIR
 
 

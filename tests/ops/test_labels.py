@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from service import db, labels, store
+from service.storage import db, labels, store
 from tests.conftest import make_site
 from tests.ops.conftest import add_comment, moderate
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from models.registry import Registry
-from service import model_state
+from service.storage import model_state
 from workers.runtime import ModelCache
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service import queueing
+from service.transport import queueing
 from tests.conftest import make_site, work_queue
 from tests.ops.conftest import decisions_of, post_comments
 
@@ -65,8 +65,8 @@ def test_shadow_needs_a_known_version(runner):
 def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     """Ops may name a shadow before its files reach a worker's host (a synced registry)."""
     from models.registry import ModelLoadError, Registry
-    from service import model_state
-    from workers.shadow import ShadowModel
+    from service.storage import model_state
+    from workers.runtime import ModelCache
 
     class ArrivesLate(Registry):
         arrived = False
@@ -80,8 +80,8 @@ def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     with engine.begin() as conn:
         model_state.set_shadow(conn, tiny_version)
     registry = ArrivesLate(app.config["MODEL_DIR"])
-    shadow = ShadowModel(registry, engine, refresh_seconds=0, retry_seconds=0)
-    assert shadow.get() is None
+    shadow = ModelCache(registry, engine, refresh_seconds=0, role="shadow", retry_seconds=0)
+    assert shadow.current() is None
     registry.arrived = True
-    loaded = shadow.get()
+    loaded = shadow.current()
     assert loaded is not None and loaded[0] == tiny_version

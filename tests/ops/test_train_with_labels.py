@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.registry import Registry
-from service import labels
+from service.storage import labels
 from tests.conftest import make_site
 from tests.ops.conftest import moderate
 from tests.ops.labelled_texts import _APPROVED, _REJECTED, labelled

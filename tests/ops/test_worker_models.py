@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from service import model_state
+from service.storage import model_state
 
 
 def _until(check: Callable[[], dict | None], timeout: float = 30) -> dict:

@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy as sa
 
-from service import db, model_state
+from service.storage import db, model_state
 from tests.conftest import make_site
 from tests.ops.conftest import post_comments
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service import auth, db
+from service.http import auth
+from service.storage import db
 
 
 def test_sites_create_prints_a_working_key_last_and_stores_only_its_hash(app, runner):

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from models.policy import DEFAULT_POLICY
-from service import store
+from service.storage import store
 from tests.conftest import make_site, work_queue
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from service import db
+from service.storage import db
 from tests.conftest import make_site, work_queue
 
 ABUSIVE = "You are a worthless idiot and a moron, shut up you stupid pig."
@@ -91,7 +91,7 @@ def test_each_job_run_twice_still_gives_one_machine_decision(app, client):
     _, key = make_site(app)
     created = post(client, key, comment_body("twice")).json
     work_queue(app)
-    from service import queueing
+    from service.transport import queueing
 
     with app.app_context():
         queueing.enqueue_scoring(created["id"])

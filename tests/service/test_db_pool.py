@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from service import db
+from service.storage import db
 
 
 def _backend_pid(engine: sa.Engine) -> int:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from scripts.procs import RedisServer
-from service import db
+from service.storage import db
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 from tests.service.test_comments_api import ABUSIVE, comment_body, post
 

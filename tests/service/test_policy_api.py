@@ -149,7 +149,7 @@ def test_if_none_match_answers_304_while_unchanged(client, site) -> None:
 def test_schema_creation_adds_a_new_index_to_an_existing_table(app: Flask) -> None:
     import sqlalchemy as sa
 
-    from service import db
+    from service.storage import db
 
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
@@ -161,19 +161,19 @@ def test_schema_creation_adds_a_new_index_to_an_existing_table(app: Flask) -> No
 
 def test_a_writer_that_lost_the_race_for_a_version_gets_a_conflict(app: Flask, monkeypatch) -> None:
     """Two writers reading the same current version: the second insert hits the primary key."""
-    from service import tables_policy
+    from service.storage import policies
 
     site_id, _ = make_site(app)
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
-        tables_policy.set_policy(conn, site_id, Policy(), created_by="a")  # unchanged: no row
-        first, _ = tables_policy.set_policy(
+        policies.set_policy(conn, site_id, Policy(), created_by="a")  # unchanged: no row
+        first, _ = policies.set_policy(
             conn, site_id, Policy.from_dict({"links": {"action": "allow"}}), created_by="a"
         )
-    stale = tables_policy.default_version(site_id)  # what the slower writer read
-    monkeypatch.setattr(tables_policy, "current", lambda conn, site: stale)
-    with engine.begin() as conn, pytest.raises(tables_policy.PolicyConflict) as caught:
-        tables_policy.set_policy(
+    stale = policies.default_version(site_id)  # what the slower writer read
+    monkeypatch.setattr(policies, "current", lambda conn, site: stale)
+    with engine.begin() as conn, pytest.raises(policies.PolicyConflict) as caught:
+        policies.set_policy(
             conn, site_id, Policy.from_dict({"links": {"action": "reject"}}), created_by="b"
         )
     assert first.version == 1 and caught.value.current == 1

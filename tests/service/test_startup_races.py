@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from service import db
 from service.config import _instance_secret
+from service.storage import db
 
 PROCESSES = 4
 ROUNDS = 8

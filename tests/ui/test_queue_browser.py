@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from service import db
+from service.storage import db
 from tests.moderation.conftest import held_comment
 from tests.ui.conftest import log_in, sync_api
 

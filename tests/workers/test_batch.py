@@ -7,7 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from service import broker, db, queueing, store
+from service.storage import db, store
+from service.transport import broker, queueing
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 from tests.service.test_comments_api import ABUSIVE, comment_body, post
 
@@ -62,15 +63,20 @@ def test_batch_never_overwrites_a_moderator_decision(app: Flask):
     assert machine_decisions(app) == {ids[1]: 1}
 
 
-def test_per_comment_jobs_still_work(tmp_path: Path, model_dir):
-    app = _build_app(tmp_path, model_dir, SCORING_MODE="single")
-    try:
-        ids = post_many(app, 3)
-        assert app.extensions["queue"].count == 3
-        work_queue(app)
-        assert machine_decisions(app) == dict.fromkeys(ids, 1)
-    finally:
-        _teardown(app)
+def test_shadow_decisions_share_the_batch_store_and_never_change_a_status(server_app: Flask):
+    ids = post_many(server_app, 2)
+    item = {"action": "reject", "scores": {"toxicity": 0.9}, "reasons": [], "policy_version": None}
+    rows = [{**item, "comment_id": i} for i in ids]
+    engine = server_app.extensions["db_engine"]
+    with engine.begin() as conn:
+        stored = store.record_machine_decisions(conn, "v-shadow", rows, kind="shadow")
+        again = store.record_machine_decisions(conn, "v-shadow", rows, kind="shadow")
+    assert set(stored) == set(ids) and again == {}  # once per (comment, version)
+    with engine.connect() as conn:
+        comments = [store.get_comment(conn, i) for i in ids]
+        kinds = {store.get_decision(conn, d)["kind"] for d in stored.values()}
+    assert [c["status"] for c in comments] == ["pending", "pending"] and kinds == {"shadow"}
+    assert machine_decisions(server_app) == {}
 
 
 def test_bulk_store_skips_what_this_version_already_decided(server_app: Flask):

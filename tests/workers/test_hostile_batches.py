@@ -11,7 +11,8 @@ from flask import Flask
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from models.rules import find_rules
-from service import queueing, store
+from service.storage import store
+from service.transport import queueing
 from tests.conftest import _build_app, _teardown, make_site, work_queue
 from tests.service.test_comments_api import CIVIL, comment_body, post
 from workers import pipeline, timebox

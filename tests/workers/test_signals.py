@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from scripts import procs
-from service import broker, db, store
+from service.storage import db, store
+from service.transport import broker
 from tests.conftest import worker_env
 from tests.workers.test_batch import machine_decisions, post_many
 

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from models.policy import DEFAULT_POLICY
+from service.transport import queueing
 from tests.conftest import make_site, work_queue
 
 CIVIL = "The council's budget plan seems poorly thought out; I hope the transit part is revised."
@@ -109,9 +110,10 @@ def test_repeats_are_remembered_across_worker_runs_and_counted_once(server_app: 
     site = Site(server_app)
     first = site.post(CIVIL, author="u-1")
     work_queue(server_app)
-    # Running the first comment's job again must not make it a repeat of itself.
-    Queue(server_app.config["QUEUE_NAME"], connection=server_app.extensions["redis"]).enqueue(
-        "workers.jobs.score_comment", first
+    # Scoring the first comment again (the sweeper re-queued it) must not make it its own repeat.
+    redis_conn = server_app.extensions["redis"]
+    queueing.push_for_drain(
+        redis_conn, Queue(server_app.config["QUEUE_NAME"], connection=redis_conn), [first]
     )
     second = site.post(CIVIL, author="u-1")
     work_queue(server_app)
@@ -173,7 +175,7 @@ def test_the_sites_languages_decide_the_language_rule(app: Flask, allowed, actio
 
 
 def test_a_parsed_policy_is_cached_per_version(app: Flask) -> None:
-    from service import tables_policy
+    from service.storage import policies
     from workers import site_policy
 
     site = Site(app)
@@ -185,13 +187,11 @@ def test_a_parsed_policy_is_cached_per_version(app: Flask) -> None:
         first, version = site_policy.policy_for(conn, site.id, 1)
         again, _ = site_policy.policy_for(conn, site.id, 1)
         assert version == 1 and first is again and first.links.action == "allow"
-        assert tables_policy.current_version_number(conn, site.id) == 1
+        assert policies.current_version_number(conn, site.id) == 1
 
 
-@pytest.mark.parametrize("mode", ["single", "batch"])
-def test_author_rules_hold_in_either_scoring_mode(app: Flask, mode: str) -> None:
-    """One RQ job per comment, or one drain job deciding the whole burst before storing it."""
-    app.config["SCORING_MODE"] = mode
+def test_author_rules_hold_when_one_drain_job_decides_the_whole_burst(app: Flask) -> None:
+    """Every comment of the burst is decided before any is stored: the batch sees its own."""
     site = Site(app)
     site.set_policy(
         word_lists={"banned": ["budget"]},

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from models import langid
-from service.integrations import sync_scoring
+from service.transport import sync_scoring
 from tests.conftest import _build_app, _teardown, make_site
 from tests.service.test_comments_api import CIVIL
 from tests.workers.test_hostile_batches import _poisoned

@@ -1,0 +1,38 @@
+"""`flask --app service comments ...`: operations on stored comments."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from service.cli.types import FiniteFloat
+from service.storage import db
+from service.transport import broker, sweeper
+
+comments_cli = AppGroup("comments", help="Operate on stored comments.")
+
+
+@comments_cli.command("sweep")
+@click.option(
+    "--grace",
+    type=FiniteFloat(min=0),
+    default=None,
+    help="Re-queue comments pending longer than this many seconds (default: the setting).",
+)
+def sweep(grace: float | None) -> None:
+    """Queue again every comment left pending too long (lost jobs, a Redis restart)."""
+    n = sweeper.sweep_once(db.engine(), broker.connection(), current_app.config, grace)
+    click.echo(f"re-queued {n} pending comments")
+
+
+@comments_cli.command("counts")
+def counts() -> None:
+    """How many comments are in each status."""
+    with db.engine().connect() as conn:
+        rows = conn.execute(
+            sa.select(db.comments.c.status, sa.func.count()).group_by(db.comments.c.status)
+        )
+        for status, n in sorted(rows):
+            click.echo(f"{status}\t{n}")

@@ -1,0 +1,151 @@
+"""Coral Talk's External Moderation Phase: Coral POSTs each new or edited comment here, signed
+with the site's Coral signing secret, and takes our decision if it comes within its timeout.
+
+Nothing is stored: Coral is the record of its comments and holds withheld ones in its own queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import re
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, jsonify, request
+
+from service.http.auth import require_site
+from service.http.parsing import FieldErrors, json_body
+from service.http.problems import Problem
+from service.storage import db
+from service.storage.integrations import site_integrations
+from service.transport import sync_scoring
+
+bp = Blueprint("coral", __name__)
+
+SETTINGS = {
+    # Coral's default timeout for a phase; past it Coral skips us, so we answer 204 first.
+    "CORAL_BUDGET_MS": 200,
+    # Time kept back from the budget for our own answer to travel to Coral.
+    "CORAL_MARGIN_MS": 20,
+}
+STATUS_BY_ACTION = {"approve": "APPROVED", "hold": "SYSTEM_WITHHELD", "reject": "REJECTED"}
+FLAG_BY_GUIDELINE = {
+    "abuse": "COMMENT_DETECTED_TOXIC",
+    "hate": "COMMENT_DETECTED_TOXIC",
+    "threat": "COMMENT_DETECTED_TOXIC",
+    "obscene": "COMMENT_DETECTED_TOXIC",
+    "spam": "COMMENT_DETECTED_SPAM",
+}
+KIND = "coral"
+KEEP_SECRETS = 2  # the new one and the one before it, while Coral's admin rolls the secret
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+@bp.put("/v1/site/integrations/coral")
+def set_coral_secret():
+    """Set the site's Coral signing secret; the previous one stays valid for a rotation."""
+    site = require_site()
+    body = json_body()
+    secret = body.get("secret")
+    errors = FieldErrors()
+    if not isinstance(secret, str) or not 8 <= len(secret) <= 200 or "\x00" in secret:
+        errors.add("secret", "is required: a string of 8 to 200 characters")
+    errors.raise_if_any()
+    with db.engine().begin() as conn:
+        previous = _secrets(conn, site["id"])
+        secrets = [secret, *[s for s in previous if s != secret][: KEEP_SECRETS - 1]]
+        conn.execute(
+            site_integrations.delete().where(
+                site_integrations.c.site_id == site["id"], site_integrations.c.kind == KIND
+            )
+        )
+        conn.execute(
+            site_integrations.insert().values(
+                site_id=site["id"], kind=KIND, config={"secrets": secrets}, updated_at=db.utcnow()
+            )
+        )
+    return jsonify({"url": f"/v1/integrations/coral/{site['id']}", "active_secrets": len(secrets)})
+
+
+@bp.post("/v1/integrations/coral/<site_id>")
+def moderate(site_id: str):
+    started = time.monotonic()
+    with db.engine().connect() as conn:
+        secrets = _secrets(conn, site_id)
+    raw = request.get_data(cache=True)
+    # The same answer for an unknown site as for a bad signature: nothing to probe site ids with.
+    if not secrets or not signature_matches(raw, request.headers.get("X-Coral-Signature"), secrets):
+        raise Problem(401, "Unauthorized", "X-Coral-Signature does not match the site's secret.")
+    g.site = {"id": site_id}
+    text = _comment_text(json_body())
+    if not text.strip():
+        return "", 204  # nothing to read (an image, empty markup): no opinion, Coral decides
+    config = current_app.config
+    elapsed_ms = (time.monotonic() - started) * 1000
+    budget = int(config["CORAL_BUDGET_MS"]) - int(config["CORAL_MARGIN_MS"]) - elapsed_ms
+    if budget < 10:  # too little left to ask a worker
+        return "", 204
+    try:
+        answer = sync_scoring.score_now(text, int(budget), site_id=site_id)
+    except sync_scoring.NoAnswer:
+        return "", 204  # Coral goes on without us rather than waiting past its timeout
+    return jsonify(coral_response(answer["action"], answer["reasons"]))
+
+
+def coral_response(action: str, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    response: dict[str, Any] = {"status": STATUS_BY_ACTION[action]}
+    if action != "approve":
+        flags = []
+        for reason in reasons:
+            flag = FLAG_BY_GUIDELINE.get(reason.get("guideline", ""))
+            if flag and flag not in flags:
+                flags.append(flag)
+        if flags:
+            response["actions"] = [{"actionType": "FLAG", "reason": f} for f in flags]
+    return response
+
+
+def signature_matches(body: bytes, header: str | None, secrets: list[str]) -> bool:
+    """Coral's scheme: `sha256=<hex HMAC-SHA256 of the raw body>`, comma-separated when several."""
+    if not header:
+        return False
+    given = [
+        value.strip()
+        for prefix, _, value in (part.partition("=") for part in header.split(","))
+        if prefix.strip() == "sha256"
+    ]
+    expected = [hmac.new(s.encode(), body, hashlib.sha256).hexdigest() for s in secrets]
+    # Every pair compared in constant time, without stopping at the first match.
+    matches = [hmac.compare_digest(x.encode(), e.encode()) for x in given for e in expected]
+    return any(matches)
+
+
+def _secrets(conn: sa.Connection, site_id: str) -> list[str]:
+    config = conn.execute(
+        sa.select(site_integrations.c.config).where(
+            site_integrations.c.site_id == site_id, site_integrations.c.kind == KIND
+        )
+    ).scalar()
+    return list(config["secrets"]) if config else []
+
+
+def _comment_text(body: dict[str, Any]) -> str:
+    errors = FieldErrors()
+    if body.get("action") not in ("NEW", "EDIT"):
+        errors.add("action", "must be NEW or EDIT")
+    comment = body.get("comment")
+    text = comment.get("body") if isinstance(comment, dict) else None
+    if not isinstance(text, str):
+        errors.add("comment.body", "is required and must be a string")
+    errors.raise_if_any()
+    # Coral sends HTML by default; the classifier reads words, not markup.
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    limit = int(current_app.config["MAX_TEXT_CHARS"])
+    if len(text) > limit:
+        raise Problem(413, "Content Too Large", f"The comment is longer than {limit} characters.")
+    return text

@@ -1,0 +1,226 @@
+"""Storage: the SQLAlchemy engine and the schema (SQLAlchemy Core tables, SQLite or PostgreSQL).
+
+The database is the record of every comment and decision; Redis is only transport.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.engine import Engine
+
+metadata = sa.MetaData()
+
+sites = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    # sha256 of the key: keys are long random tokens, so a fast hash is safe and can be looked up.
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("key_prefix", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("site_id", sa.String(40), sa.ForeignKey("sites.id"), nullable=False),
+    sa.Column("external_id", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("article_id", sa.String(200), nullable=False),
+    sa.Column("article_title", sa.Text),
+    sa.Column("article_url", sa.Text),
+    sa.Column("author_id", sa.String(200), nullable=False),
+    sa.Column("author_name", sa.Text),
+    sa.Column("parent_id", sa.String(200)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decision_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("site_id", "external_id", name="uq_comments_site_external"),
+    sa.Index("ix_comments_site_status_created", "site_id", "status", "created_at"),
+    sa.Index("ix_comments_status_updated", "status", "updated_at"),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "comment_id", sa.String(40), sa.ForeignKey("comments.id"), nullable=False, index=True
+    ),
+    # machine: the active model's decision; moderator: a person's; shadow: a candidate model's.
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("scores", sa.JSON),
+    sa.Column("reasons", sa.JSON),
+    sa.Column("model_version", sa.String(80)),
+    sa.Column("policy_version", sa.Integer),
+    sa.Column("moderator", sa.String(200)),
+    sa.Column("note", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # "machine:<version>" makes a second machine decision by the same model impossible (jobs are
+    # idempotent even when RQ or the sweeper runs one twice). NULL for people, who may decide again.
+    sa.Column("dedupe_key", sa.String(120)),
+    sa.UniqueConstraint("comment_id", "dedupe_key", name="uq_decisions_once"),
+)
+
+# Small key/value state shared by every process: e.g. which model version is active.
+app_state = sa.Table(
+    "app_state",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z; SQLite hands back naive datetimes, which we stored as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def dialect_insert(conn: sa.Connection, table: sa.Table):
+    """INSERT with ON CONFLICT support: both databases we run on have it, in their own dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
+            # WAL lets the web and worker processes read while another writes.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    engine = sa.create_engine(url, pool_size=5, max_overflow=10)
+    _ping_idle_connections(engine)
+    return engine
+
+
+# A pooled connection back in use within this many seconds is taken to be alive: SQLAlchemy's
+# pool_pre_ping would spend a round trip on every checkout, one of five on the comment POST.
+# After a server restart the first use of a fresher connection fails once (a 503); the pool
+# then drops every connection it held, so the next request connects anew.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy) -> None:
+        checked_in = record.info.get("checked_in_at")
+        if checked_in is not None and time.monotonic() - checked_in < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool discards this connection and checks out another (or connects anew).
+            raise sa.exc.DisconnectionError(type(exc).__name__) from exc
+
+
+def autocommit_engine() -> Engine:
+    """The engine with each statement its own transaction: no BEGIN and COMMIT round trips, for
+    requests whose writes are single statements (the comment POST)."""
+    base = engine()
+    # Derived once per engine (tests swap the engine to simulate an outage); shares its pool.
+    cached = current_app.extensions.get("db_autocommit")
+    if cached is None or cached[0] is not base:
+        cached = (base, base.execution_options(isolation_level="AUTOCOMMIT"))
+        current_app.extensions["db_autocommit"] = cached
+    return cached[1]
+
+
+# pg_advisory_lock key for schema creation (any constant that no other lock of ours uses).
+_SCHEMA_LOCK = 0x6D6F6465
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables and indexes; safe to run any number of times, in any number of
+    processes at once (web and workers start together: each checks, then creates)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+            try:
+                _create_missing(conn)
+                conn.commit()
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+                conn.commit()
+        return
+    for attempt in range(20):
+        try:
+            _create_missing(engine)
+            return
+        except sa.exc.OperationalError as exc:
+            # SQLite: another process created a table between our check and our CREATE, or
+            # holds the write lock (a lock upgrade fails at once, not after the busy timeout).
+            transient = "already exists" in str(exc) or "database is locked" in str(exc)
+            if not transient or attempt == 19:
+                raise
+            time.sleep(0.05)
+
+
+def _create_missing(bind: Engine | sa.Connection) -> None:
+    metadata.create_all(bind, checkfirst=True)
+    # create_all skips the indexes of tables that already exist; a later part may add one.
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(bind, checkfirst=True)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    app.extensions["db_engine"] = engine
+    create_schema(engine)
+
+
+def engine() -> Engine:
+    return current_app.extensions["db_engine"]
+
+
+def get_state(conn: sa.Connection, key: str) -> str | None:
+    return conn.execute(sa.select(app_state.c.value).where(app_state.c.key == key)).scalar()
+
+
+def set_state(conn: sa.Connection, key: str, value: str) -> None:
+    updated = conn.execute(
+        app_state.update().where(app_state.c.key == key).values(value=value, updated_at=utcnow())
+    )
+    if updated.rowcount == 0:
+        conn.execute(app_state.insert().values(key=key, value=value, updated_at=utcnow()))
+
+
+# Tables of other parts register on `metadata` when imported (kept last: they import this module).
+from service.storage import integrations, moderation, policies  # noqa: E402, F401

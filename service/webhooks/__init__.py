@@ -1,0 +1,325 @@
+"""Webhook endpoints and deliveries: registering, rotating, and queueing a delivery per event.
+
+An event (service.events) becomes one delivery row per subscribed endpoint, with the body fixed
+at that moment; the delivery job (workers.webhooks) sends it, retries, and logs each attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+from flask import Flask
+from redis.exceptions import RedisError
+from rq import Queue
+from sqlalchemy.engine import Engine
+
+from service.storage import db, store
+from service.storage.integrations import webhook_attempts, webhook_deliveries, webhook_endpoints
+from service.transport import events
+from service.webhooks import signing
+
+DELIVER_JOB = "workers.webhooks.deliver"
+
+SETTINGS: dict[str, Any] = {
+    "WEBHOOK_QUEUE_NAME": "webhooks",
+    # Seconds to wait before each retry; the sum is about 21 hours, so a receiver that is down for
+    # most of a day still gets every message. Retries happen on timeouts, connection errors, 5xx,
+    # 408 and 429.
+    "WEBHOOK_RETRY_INTERVALS": [5, 60, 300, 1800, 7200, 21600, 43200],
+    # The whole of one delivery attempt: connecting, sending and reading the answer.
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    # Endpoints one site may register; each event is one delivery per endpoint.
+    "WEBHOOK_MAX_ENDPOINTS_PER_SITE": 10,
+    # How long the previous secret keeps signing after a rotation.
+    "WEBHOOK_ROTATION_SECONDS": 24 * 3600,
+    "WEBHOOK_ALLOW_PRIVATE": False,
+}
+
+
+@dataclass(frozen=True)
+class Transport:
+    """What the event subscriber needs to queue a delivery in whichever process publishes."""
+
+    redis: redis.Redis
+    queue_name: str
+    job_timeout: int
+
+
+def job_timeout(config: Any) -> int:
+    """RQ's limit for a delivery job: just above the attempt's own deadline (the job's database
+    work included), so a stuck attempt cannot hold a worker for RQ's default 180 s."""
+    return math.ceil(float(config["WEBHOOK_TIMEOUT_SECONDS"])) + 5
+
+
+# Keyed by the engine events.publish passes: the web app and the worker runtime share theirs.
+_transports: weakref.WeakKeyDictionary[Engine, Transport] = weakref.WeakKeyDictionary()
+
+
+def init_app(app: Flask) -> None:
+    for key, value in SETTINGS.items():
+        app.config.setdefault(key, value)
+    _transports[app.extensions["db_engine"]] = Transport(
+        app.extensions["redis"], app.config["WEBHOOK_QUEUE_NAME"], job_timeout(app.config)
+    )
+    events.subscribe(on_event)
+
+
+def transport_for(engine: Engine) -> Transport | None:
+    return _transports.get(engine)
+
+
+def new_endpoint_id() -> str:
+    return "whep_" + uuid.uuid4().hex[:20]
+
+
+def new_message_id() -> str:
+    return "msg_" + uuid.uuid4().hex
+
+
+class TooManyEndpoints(Exception):
+    """The site already has the most endpoints allowed."""
+
+
+def create_endpoint(
+    conn: sa.Connection,
+    site_id: str,
+    url: str,
+    event_types: list[str],
+    max_endpoints: int | None = None,
+) -> dict[str, Any]:
+    if max_endpoints is not None:
+        count = conn.execute(
+            sa.select(sa.func.count()).where(webhook_endpoints.c.site_id == site_id)
+        ).scalar_one()
+        if count >= max_endpoints:
+            raise TooManyEndpoints(
+                f"This site has {count} webhook endpoints, the most allowed ({max_endpoints}); "
+                "delete one before adding another."
+            )
+    row = {
+        "id": new_endpoint_id(),
+        "site_id": site_id,
+        "url": url,
+        "events": event_types,
+        "secret": signing.new_secret(),
+        "created_at": db.utcnow(),
+    }
+    conn.execute(webhook_endpoints.insert().values(**row))
+    return row
+
+
+def list_endpoints(conn: sa.Connection, site_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        sa.select(webhook_endpoints)
+        .where(webhook_endpoints.c.site_id == site_id)
+        .order_by(webhook_endpoints.c.created_at, webhook_endpoints.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def get_endpoint(
+    conn: sa.Connection, endpoint_id: str, site_id: str | None = None
+) -> dict[str, Any] | None:
+    query = sa.select(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id)
+    if site_id is not None:
+        query = query.where(webhook_endpoints.c.site_id == site_id)
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def delete_endpoint(conn: sa.Connection, endpoint_id: str) -> None:
+    # Children first: SQLite honours ON DELETE CASCADE only with a per-connection pragma.
+    deliveries = sa.select(webhook_deliveries.c.id).where(
+        webhook_deliveries.c.endpoint_id == endpoint_id
+    )
+    conn.execute(webhook_attempts.delete().where(webhook_attempts.c.delivery_id.in_(deliveries)))
+    conn.execute(webhook_deliveries.delete().where(webhook_deliveries.c.endpoint_id == endpoint_id))
+    conn.execute(webhook_endpoints.delete().where(webhook_endpoints.c.id == endpoint_id))
+
+
+def rotate_secret(conn: sa.Connection, endpoint: dict[str, Any], keep_seconds: int) -> str:
+    """A new secret signs from now on; the current one keeps signing for keep_seconds too."""
+    secret = signing.new_secret()
+    conn.execute(
+        webhook_endpoints.update()
+        .where(webhook_endpoints.c.id == endpoint["id"])
+        .values(
+            secret=secret,
+            previous_secret=endpoint["secret"],
+            previous_expires_at=db.utcnow() + timedelta(seconds=keep_seconds),
+        )
+    )
+    return secret
+
+
+def active_secrets(endpoint: dict[str, Any]) -> list[str]:
+    secrets = [endpoint["secret"]]
+    expires = endpoint.get("previous_expires_at")
+    if endpoint.get("previous_secret") and expires is not None:
+        if expires.tzinfo is None:  # SQLite returns naive datetimes, stored as UTC
+            from datetime import UTC
+
+            expires = expires.replace(tzinfo=UTC)
+        if expires > db.utcnow():
+            secrets.append(endpoint["previous_secret"])
+    return secrets
+
+
+def endpoint_view(endpoint: dict[str, Any], *, with_secret: bool = False) -> dict[str, Any]:
+    view = {
+        "id": endpoint["id"],
+        "url": endpoint["url"],
+        "events": endpoint["events"],
+        "created_at": db.isoformat(endpoint["created_at"]),
+    }
+    if with_secret:
+        view["secret"] = endpoint["secret"]
+    return view
+
+
+def on_event(engine: Engine, event_type: str, refs: Sequence[events.CommentRef]) -> None:
+    """events subscriber: one delivery per endpoint of the site that wants this event."""
+    transport = _transports.get(engine)
+    if transport is None:
+        return
+    ids: list[str] = []
+    with engine.begin() as conn:
+        # Most sites have no endpoint: one query per site in the batch settles that.
+        wanted = {
+            site_id: [e for e in list_endpoints(conn, site_id) if event_type in e["events"]]
+            for site_id in {site_id for site_id, _ in refs}
+        }
+        for site_id, comment_id in refs:
+            if wanted[site_id]:
+                ids += _queue_deliveries(conn, wanted[site_id], event_type, site_id, comment_id)
+    for delivery_id in ids:
+        enqueue_delivery(
+            transport.redis, transport.queue_name, delivery_id, job_timeout=transport.job_timeout
+        )
+
+
+def _queue_deliveries(
+    conn: sa.Connection, endpoints: list[dict], event_type: str, site_id: str, comment_id: str
+) -> list[str]:
+    comment = store.get_comment(conn, comment_id, site_id=site_id)
+    if comment is None:
+        return []
+    body = json.dumps(
+        {
+            "type": event_type,
+            "timestamp": db.isoformat(db.utcnow()),
+            "data": store.comment_view(conn, comment),
+        },
+        separators=(",", ":"),
+    )
+    return [create_delivery(conn, e["id"], event_type, comment_id, body) for e in endpoints]
+
+
+def create_delivery(
+    conn: sa.Connection, endpoint_id: str, event_type: str, comment_id: str | None, body: str
+) -> str:
+    now = db.utcnow()
+    delivery_id = new_message_id()
+    conn.execute(
+        webhook_deliveries.insert().values(
+            id=delivery_id,
+            endpoint_id=endpoint_id,
+            event_type=event_type,
+            comment_id=comment_id,
+            payload=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return delivery_id
+
+
+def enqueue_delivery(
+    conn: redis.Redis, queue_name: str, delivery_id: str, *, job_timeout: int, delay: float = 0
+) -> bool:
+    """Queue an attempt now or after `delay` seconds (RQ's scheduler, run by the workers).
+
+    False when Redis is unreachable; the delivery row stays pending and can be redelivered.
+    """
+    queue = Queue(queue_name, connection=conn)
+    options = {
+        # Unique per attempt: a redelivery must not collide with a finished job of the same message.
+        "job_id": f"webhook-{delivery_id}-{uuid.uuid4().hex[:8]}",
+        "result_ttl": 60,
+        "failure_ttl": 7 * 24 * 3600,
+        "job_timeout": job_timeout,
+    }
+    try:
+        if delay > 0:
+            queue.enqueue_in(timedelta(seconds=delay), DELIVER_JOB, delivery_id, **options)
+        else:
+            queue.enqueue(DELIVER_JOB, delivery_id, **options)
+    except RedisError:
+        return False
+    return True
+
+
+def list_deliveries(conn: sa.Connection, endpoint_id: str, limit: int = 50) -> list[dict]:
+    rows = conn.execute(
+        sa.select(webhook_deliveries)
+        .where(webhook_deliveries.c.endpoint_id == endpoint_id)
+        .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id)
+        .limit(limit)
+    ).all()
+    ids = [r.id for r in rows]
+    attempts: dict[str, list[dict]] = {i: [] for i in ids}
+    if ids:
+        for a in conn.execute(
+            sa.select(webhook_attempts)
+            .where(webhook_attempts.c.delivery_id.in_(ids))
+            .order_by(webhook_attempts.c.id)
+        ):
+            attempts[a.delivery_id].append(
+                {
+                    "attempted_at": db.isoformat(a.attempted_at),
+                    "status_code": a.status_code,
+                    "error": a.error,
+                    "duration_ms": a.duration_ms,
+                }
+            )
+    return [
+        {
+            "id": r.id,
+            "event": r.event_type,
+            "comment_id": r.comment_id,
+            "status": r.status,
+            "next_attempt_at": db.isoformat(r.next_attempt_at) if r.status == "pending" else None,
+            "created_at": db.isoformat(r.created_at),
+            "attempts": attempts[r.id],
+        }
+        for r in rows
+    ]
+
+
+def get_delivery(conn: sa.Connection, delivery_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        sa.select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def reset_for_redelivery(conn: sa.Connection, delivery_id: str) -> None:
+    """A manual redelivery starts a fresh round of retries; earlier attempts stay in the log."""
+    now = db.utcnow()
+    conn.execute(
+        webhook_deliveries.update()
+        .where(webhook_deliveries.c.id == delivery_id)
+        .values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)
+    )
