@@ -69,7 +69,9 @@ def speed_one(args: argparse.Namespace) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     scorer.logits(texts)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    lengths = [len(e.ids) for e in scorer.tokenizer.encode_batch(texts)]
+    from models.encoder.tokens import lengths as token_lengths
+
+    lengths = token_lengths(scorer.tokenizer, texts)
     print(
         json.dumps(
             {
@@ -108,7 +110,7 @@ def speed(args: argparse.Namespace) -> None:
         json.dump(texts, fh)
     print(f"{len(texts)} validation comments, batches of {args.batch}, one thread per process")
     print(f"{'variant':8} {'tokens':>6} {'mean':>5} {'per core/s':>10} {'wall/s':>7} "
-          f"{'RSS MB':>7} {'peak MB':>7} {'model MB':>8}")  # fmt: skip
+          f"{'base MB':>7} {'RSS MB':>7} {'peak MB':>7} {'model MB':>8}")  # fmt: skip
     for variant in ("fp32", "int8"):
         onnx = enc / artifacts.FILES[variant]
         for max_len in (64, 128):
@@ -120,7 +122,8 @@ def speed(args: argparse.Namespace) -> None:
             r = json.loads(out.strip().splitlines()[-1])
             print(
                 f"{variant:8} {max_len:>6} {r['mean_tokens']:>5.1f} {r['per_core']:>10.1f} "
-                f"{r['wall_rate']:>7.1f} {r['rss_loaded_mb']:>7.0f} {r['peak_rss_mb']:>7.0f} "
+                f"{r['wall_rate']:>7.1f} {r['rss_before_mb']:>7.0f} {r['rss_loaded_mb']:>7.0f} "
+                f"{r['peak_rss_mb']:>7.0f} "
                 f"{onnx.stat().st_size / 2**20:>8.1f}"
             )
     os.unlink(fh.name)
