@@ -120,3 +120,32 @@ def test_a_tampered_encoder_is_refused(version_dir, tmp_path):
     with pytest.raises(artifacts.EncoderLoadError, match="checksum"):
         artifacts.load(copy)
     assert artifacts.info(tmp_path) is None
+
+
+BLOCK_TRAINING_LIBRARIES = """
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in ("torch", "onnx", "safetensors"):
+            raise ImportError("not installed: " + name)
+sys.meta_path.insert(0, Block())
+from pathlib import Path
+from models.encoder import artifacts
+scorer, blend, _ = artifacts.load(Path(sys.argv[1]))
+print(scorer.logits(["hello there"]).shape)
+"""
+
+
+def test_serving_needs_neither_torch_nor_onnx(version_dir):
+    """A serving-only install (requirements.txt) loads and scores the exported encoder."""
+    import subprocess
+    import sys
+
+    root, _, _ = version_dir
+    out = subprocess.run(
+        [sys.executable, "-c", BLOCK_TRAINING_LIBRARIES, str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "(1, 6)"
