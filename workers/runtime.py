@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from models.classifier import Classifier
+from models.encoder.serving import with_encoder
 from models.registry import ModelLoadError, Registry
 from service.storage import model_state
 
@@ -94,7 +95,7 @@ class ModelCache:
             return
         log.info("loading %s model version %s", self.role, wanted)
         try:
-            classifier = self.registry.load(wanted)
+            classifier = with_encoder(self.registry.load(wanted), self.registry.root / wanted)
         except ModelLoadError as exc:
             self._failed, self._failed_at, self.error = wanted, now, str(exc)
             if self.role == "shadow":

@@ -169,6 +169,9 @@ class TwoTier:
         probs = self.probabilities(texts)
         return [dict(zip(self.categories, map(float, row), strict=True)) for row in probs]
 
+    def score_one(self, text: str) -> dict[str, float]:
+        return self.score([text])[0]
+
     def evidence(self, text: str, category: str, max_spans: int = 5):
         """Evidence spans come from the linear model: the encoder gives none."""
         return self.classifier.evidence(text, category, max_spans)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -149,3 +150,26 @@ def test_serving_needs_neither_torch_nor_onnx(version_dir):
         check=True,
     )
     assert out.stdout.strip() == "(1, 6)"
+
+
+def test_a_worker_scores_a_version_with_its_encoder_blended_in(version_dir, small_classifier):
+    from models.encoder.serving import with_encoder
+
+    root, _, _ = version_dir
+    tiers = with_encoder(small_classifier, root)
+    assert isinstance(tiers, TwoTier)
+    assert tiers.score_one("you are an idiot") == tiers.score(["you are an idiot"])[0]
+
+
+def test_a_version_without_a_loadable_encoder_scores_with_the_linear_model(
+    version_dir, small_classifier, tmp_path
+):
+    from models.encoder.serving import with_encoder
+
+    assert with_encoder(small_classifier, tmp_path) is small_classifier
+    root, _, _ = version_dir
+    broken = tmp_path / "broken"
+    shutil.copytree(root, broken)
+    model = next((broken / "encoder").glob("*int8*.onnx"))
+    model.write_bytes(model.read_bytes()[:-10])
+    assert with_encoder(small_classifier, broken) is small_classifier
