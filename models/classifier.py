@@ -146,7 +146,7 @@ class Classifier:
         self.fold_identities = fold_identities
         # A marker before violent verbs and dehumanising nouns (models/concepts.py).
         self.mark_concepts = mark_concepts
-        # Negated, quoted or reported hostile words become one marker (models/context.py).
+        # Negated or reported hostile words become one marker (models/context.py).
         self.hide_context = hide_context
 
     # --- scoring -----------------------------------------------------------------------

@@ -73,7 +73,7 @@ PARAMS = {
     "fold_identities": True,
     # A shared marker before violent verbs and dehumanising nouns (models/concepts.py).
     "mark_concepts": True,
-    # Negated, quoted or reported hostile words become one marker (models/context.py).
+    # Negated or reported hostile words become one marker (models/context.py).
     "hide_context": True,
     "described_examples": 6000,
     # Extra weight per training source. Jigsaw (Wikipedia talk pages, general toxicity

@@ -1,4 +1,4 @@
-"""Negated, quoted and reported hostile words are hidden; said ones are kept."""
+"""Negated and reported hostile words are hidden; said ones are kept."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from models.context import HIDDEN, hide
     "text",
     [
         "i don't think he is stupid at all",
+        "nobody calls you an idiot",
         "you are not dumb, just misinformed",
         "they are not vermin, they are our neighbours",
         "calling people idiots is not helpful",
