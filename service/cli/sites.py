@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 
 from service.cli import policy
 from service.http import auth
-from service.storage import db
+from service.storage import credentials, db
 
-sites_cli = AppGroup("sites", help="Create and list sites.")
+sites_cli = AppGroup("sites", help="Create and list sites, rotate and revoke their keys.")
 
 
 @sites_cli.command("create")
@@ -50,6 +50,40 @@ def list_sites() -> None:
     with db.engine().connect() as conn:
         for row in conn.execute(sa.select(db.sites).order_by(db.sites.c.created_at)):
             click.echo(f"{row.id}\t{row.key_prefix}…\t{row.name}")
+
+
+@sites_cli.command("rotate-key")
+@click.argument("site_id")
+@click.option(
+    "--grace",
+    "grace_seconds",
+    type=click.IntRange(0, 30 * 86400),
+    default=86400,
+    show_default=True,
+    help="Seconds the current key keeps working, so the site can deploy the new one.",
+)
+def rotate_key(site_id: str, grace_seconds: int) -> None:
+    """Give SITE_ID a new API key (printed last); the current one stops after --grace seconds."""
+    with db.engine().begin() as conn:
+        try:
+            key = credentials.rotate_key(conn, site_id, grace_seconds, actor="cli")
+        except credentials.UnknownSite:
+            raise click.ClickException(f"no site {site_id!r} (see `sites list`)") from None
+    click.echo(f"New API key for {site_id}; the old one works for {grace_seconds} s more:")
+    click.echo(key)
+
+
+@sites_cli.command("revoke-key")
+@click.argument("site_id")
+def revoke_key(site_id: str) -> None:
+    """Give SITE_ID a new API key (printed last) and stop every earlier key at once."""
+    with db.engine().begin() as conn:
+        try:
+            key = credentials.revoke_key(conn, site_id, actor="cli")
+        except credentials.UnknownSite:
+            raise click.ClickException(f"no site {site_id!r} (see `sites list`)") from None
+    click.echo(f"Every earlier key of {site_id} is revoked. Its new API key:")
+    click.echo(key)
 
 
 # The site's policy commands: `sites policy show|set`, `sites simulate`.

@@ -8,7 +8,9 @@ from flask.cli import AppGroup
 from service.moderation import users
 from service.storage import db
 
-users_cli = AppGroup("users", help="Create, list and reset moderator accounts.")
+users_cli = AppGroup(
+    "users", help="Create, list, reset, disable, enable and delete moderator accounts."
+)
 
 
 @users_cli.command("create")
@@ -42,6 +44,41 @@ def reset_password(name: str) -> None:
     ended = sessions.end_all(user.id)
     click.echo(f"New password for {user.name!r}; {ended} open session(s) ended. Password:")
     click.echo(password)
+
+
+def _change(name: str, change) -> None:
+    from service.moderation import sessions
+
+    try:
+        with db.engine().begin() as conn:
+            user = change(conn)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    return user, sessions.end_all(user.id)
+
+
+@users_cli.command("disable")
+@click.argument("name")
+def disable(name: str) -> None:
+    """Stop NAME logging in and end its sessions at once (`users enable` undoes it)."""
+    user, ended = _change(name, lambda conn: users.set_disabled(conn, name, True, actor="cli"))
+    click.echo(f"Disabled {user.name!r}; {ended} open session(s) ended.")
+
+
+@users_cli.command("enable")
+@click.argument("name")
+def enable(name: str) -> None:
+    """Let a disabled NAME log in again (with its password as it was)."""
+    user, _ = _change(name, lambda conn: users.set_disabled(conn, name, False, actor="cli"))
+    click.echo(f"Enabled {user.name!r}.")
+
+
+@users_cli.command("delete")
+@click.argument("name")
+def delete(name: str) -> None:
+    """Remove NAME and end its sessions; its past decisions keep its name."""
+    user, ended = _change(name, lambda conn: users.delete_user(conn, name, actor="cli"))
+    click.echo(f"Deleted {user.name!r}; {ended} open session(s) ended.")
 
 
 @users_cli.command("list")

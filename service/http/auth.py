@@ -55,13 +55,21 @@ def site_for_key(key: str | None, conn: sa.Connection | None = None) -> dict[str
     """The site of this key; on CONN when given (one connection for the whole request)."""
     if not key:
         return None
-    params = {"key_hash": hash_key(key)}
     if conn is not None:
-        row = conn.execute(_SITE_BY_KEY_HASH, params).first()
+        row = _lookup(conn, hash_key(key))
     else:
         with db.engine().connect() as own:
-            row = own.execute(_SITE_BY_KEY_HASH, params).first()
+            row = _lookup(own, hash_key(key))
     return dict(row._mapping) if row else None
+
+
+def _lookup(conn: sa.Connection, key_hash: str):
+    row = conn.execute(_SITE_BY_KEY_HASH, {"key_hash": key_hash}).first()
+    if row is None:  # a key rotated out, still in its grace period?
+        from service.storage.credentials import site_for_retired_key
+
+        row = site_for_retired_key(conn, key_hash)
+    return row
 
 
 def require_site(key: str | None = None, conn: sa.Connection | None = None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.storage import db
+from service.storage import credentials, db
 from service.storage.moderation import users
 
 ROLES = ("moderator", "admin")
@@ -77,8 +77,14 @@ def reset_password(conn: sa.Connection, name: str) -> tuple[User, str]:
     return _user(row), password
 
 
+def _enabled(conn: sa.Connection):
+    """Accounts that are not disabled (`users disable`)."""
+    disabled = sa.select(credentials.disabled_users.c.user_id)
+    return sa.select(users).where(users.c.id.not_in(disabled))
+
+
 def authenticate(conn: sa.Connection, name: str, password: str) -> User | None:
-    row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+    row = conn.execute(_enabled(conn).where(users.c.name == name)).first()
     if row is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -86,8 +92,38 @@ def authenticate(conn: sa.Connection, name: str, password: str) -> User | None:
 
 
 def get_user(conn: sa.Connection, user_id: int) -> User | None:
-    row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+    """The account, or None when it is gone or disabled: its sessions then end at once."""
+    row = conn.execute(_enabled(conn).where(users.c.id == user_id)).first()
     return _user(row) if row else None
+
+
+def _named(conn: sa.Connection, name: str) -> sa.Row:
+    row = conn.execute(sa.select(users).where(users.c.name == name.strip())).first()
+    if row is None:
+        raise ValueError(f"no user named {name!r}")
+    return row
+
+
+def set_disabled(conn: sa.Connection, name: str, disabled: bool, actor: str) -> User:
+    """Disable (no login, sessions stop counting) or enable an account; audited."""
+    row = _named(conn, name)
+    table = credentials.disabled_users
+    conn.execute(table.delete().where(table.c.user_id == row.id))
+    if disabled:
+        conn.execute(table.insert().values(user_id=row.id, disabled_at=db.utcnow()))
+    action = "disable" if disabled else "enable"
+    credentials.audit(conn, f"user:{row.name}", action, actor)
+    return _user(row)
+
+
+def delete_user(conn: sa.Connection, name: str, actor: str) -> User:
+    """Remove an account (its past decisions keep its name); audited."""
+    row = _named(conn, name)
+    table = credentials.disabled_users
+    conn.execute(table.delete().where(table.c.user_id == row.id))
+    conn.execute(users.delete().where(users.c.id == row.id))
+    credentials.audit(conn, f"user:{row.name}", "delete", actor)
+    return _user(row)
 
 
 def list_users(conn: sa.Connection) -> list[User]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask
 
 from service.moderation import users
@@ -58,3 +59,33 @@ def test_reset_password_replaces_the_old_one_and_ends_open_sessions(app: Flask, 
         assert users.authenticate(conn, "erin", old) is None
         assert users.authenticate(conn, "erin", new) is not None
     assert runner.invoke(args=["users", "reset-password", "nobody"]).exit_code != 0
+
+
+def test_a_disabled_account_is_logged_out_at_once_and_cannot_log_in(app: Flask, runner) -> None:
+    from service.storage import credentials
+    from tests.moderation.conftest import login
+
+    app.config["SESSION_COOKIE_SECURE"] = False
+    site_id, _ = make_site(app)
+    password = runner.invoke(args=["users", "create", "fay", "--site", site_id]).output.split()[-1]
+    browser = app.test_client()
+    login(browser, "fay", password)
+    assert browser.get("/queue").status_code == 200
+
+    result = runner.invoke(args=["users", "disable", "fay"])
+    assert result.exit_code == 0 and "1 open session(s) ended" in result.output
+    assert browser.get("/queue").status_code == 302
+    with app.app_context(), db.engine().connect() as conn:
+        assert users.authenticate(conn, "fay", password) is None
+
+    assert runner.invoke(args=["users", "enable", "fay"]).exit_code == 0
+    login(browser, "fay", password)
+    assert browser.get("/queue").status_code == 200
+
+    assert runner.invoke(args=["users", "delete", "fay"]).exit_code == 0
+    assert browser.get("/queue").status_code == 302
+    assert "fay" not in runner.invoke(args=["users", "list"]).output
+    with app.app_context(), db.engine().connect() as conn:
+        log = conn.execute(sa.select(credentials.credential_log.c.action)).scalars().all()
+    assert log == ["disable", "enable", "delete"]
+    assert runner.invoke(args=["users", "disable", "nobody"]).exit_code != 0
