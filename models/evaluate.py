@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None, help="rows per set (quick runs)")
     parser.add_argument("--no-peer", action="store_true", help="skip alt-profanity-check")
+    parser.add_argument("--no-loso", action="store_true", help="skip leave-one-source-out")
     args = parser.parse_args(argv)
     registry = Registry(args.models_dir)
     try:
@@ -29,7 +30,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     evaluate(
-        clf, args.data_dir, args.out, model_info=info, use_peer=not args.no_peer, limit=args.limit
+        clf,
+        args.data_dir,
+        args.out,
+        model_info=info,
+        use_peer=not args.no_peer,
+        limit=args.limit,
+        loso=not args.no_loso,
     )
     print(f"report written to {args.out / 'report.md'}")
     return 0

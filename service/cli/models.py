@@ -293,10 +293,21 @@ def _side_by_side(names: list[str], columns: dict[str, dict[str, float | None]])
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Report folder.")
 @click.option("--limit", type=int, default=None, help="Rows per test set (quick runs).")
 @click.option("--no-peer", is_flag=True, help="Leave out alt-profanity-check.")
+@click.option(
+    "--loso/--no-loso",
+    default=None,
+    help="Leave-one-source-out (retrains each recipe; on by default, off with --limit).",
+)
 def evaluate_model(
-    version: str, against: str | None, out: Path | None, limit: int | None, no_peer: bool
+    version: str,
+    against: str | None,
+    out: Path | None,
+    limit: int | None,
+    no_peer: bool,
+    loso: bool | None,
 ) -> None:
     """Evaluation reports of VERSION (and another), side by side on the same data and labels."""
+    loso = limit is None if loso is None else loso
     from models.evaluation.report import evaluate
 
     _known(version)
@@ -314,7 +325,13 @@ def evaluate_model(
         clf = reg.load(v)
         click.echo(f"evaluating {v} ...", err=True)
         report = evaluate(
-            clf, data_dir, out / v, model_info=reg.info(v), use_peer=not no_peer, limit=limit
+            clf,
+            data_dir,
+            out / v,
+            model_info=reg.info(v),
+            use_peer=not no_peer,
+            limit=limit,
+            loso=loso,
         )
         figures: dict[str, float | None] = dict(model_ops.gate_figures(reg, v, data_dir, limit))
         for cat, auc in model_ops.label_figures(clf, db.engine()).items():
