@@ -86,11 +86,14 @@ PARAMS = {
 }
 
 
-def counterexamples(seed: int = 0, weight: float = 1.0) -> list[LabelledText]:
+def counterexamples(
+    seed: int = 0, weight: float = 1.0, described: int | None = None
+) -> list[LabelledText]:
     """Civil and hostile sentences of our own (models/counterexamples.py), not from eval sets."""
+    described = PARAMS["described_examples"] if described is None else described
     return [
         LabelledText(g.text, g.labels, weight, "counterexamples")
-        for g in generated_counterexamples(seed=seed, described=PARAMS["described_examples"])
+        for g in generated_counterexamples(seed=seed, described=described)
     ]
 
 
@@ -110,9 +113,10 @@ def synthetic_rows(seed: int, per_kind: int, weight: float) -> list[LabelledText
     ]
 
 
-def _rows(
-    data_dir: Path, names: Sequence[str], max_rows: int | None, seed: int, params: dict
+def source_rows(
+    data_dir: Path, names: Sequence[str], max_rows: int | None, seed: int, params: dict = PARAMS
 ) -> dict[str, list[LabelledText]]:
+    """The named sources' rows by split, each weighted by its source weight."""
     by_split: dict[str, list[LabelledText]] = {s: [] for s in datasets.SPLITS}
     for name in names:
         for ex in datasets.load(name, data_dir, seed=seed, max_rows=max_rows):
@@ -242,14 +246,14 @@ def train(
     if not names and not extra_labels:
         raise ValueError(f"no trainable data in {data_dir} for licences {sorted(allowed)}")
     say("loading data", 0.0)
-    by_split = _rows(data_dir, names, max_rows_per_source, seed, p)
-    generated = counterexamples(seed=seed, weight=p["counterexample_weight"])
-    synthetic_all = synthetic_rows(seed, p["synthetic_per_kind"], p["synthetic_weight"])
+    by_split = source_rows(data_dir, names, max_rows_per_source, seed, p)
+    generated = counterexamples(seed, p["counterexample_weight"], p["described_examples"])
     # A share of the synthetic sentences calibrates: the validation splits hold so few threats
     # that calibration on them alone squashes every threat score the sentences taught.
-    held = p["synthetic_calibration_share"]
-    calibrating = [r for r in synthetic_all if _bucket(r.text, seed) < held]
-    generated += [r for r in synthetic_all if _bucket(r.text, seed) >= held]
+    calibrating: list[LabelledText] = []
+    for r in synthetic_rows(seed, p["synthetic_per_kind"], p["synthetic_weight"]):
+        held = _bucket(r.text, seed) < p["synthetic_calibration_share"]
+        (calibrating if held else generated).append(r)
     train_rows = by_split["train"] + list(extra_labels) + generated
     say("vectorising", 0.2)
     fold, mark, hide = p["fold_identities"], p["mark_concepts"], p["hide_context"]

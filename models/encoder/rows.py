@@ -17,7 +17,7 @@ import numpy as np
 
 from models import datasets
 from models.categories import CATEGORIES
-from models.training import PARAMS, LabelledText, counterexamples, synthetic_rows
+from models.training import PARAMS, LabelledText, counterexamples, source_rows, synthetic_rows
 
 
 @dataclass
@@ -48,13 +48,9 @@ def load_rows(
     """Train rows (with moderator labels and counterexamples), validation and test rows."""
     data_dir = Path(data_dir)
     names = trainable_sources(data_dir, licences)
-    by_split: dict[str, list[LabelledText]] = {s: [] for s in datasets.SPLITS}
-    for name in names:
-        src = datasets.SOURCES[name]
-        assert src.use in ("train", "negatives"), name  # never an evaluation-only set
-        weight = PARAMS["source_weights"].get(name, 1.0)
-        for ex in datasets.load(name, data_dir, seed=seed, max_rows=max_rows_per_source):
-            by_split[ex.split].append(LabelledText(ex.text, ex.labels, weight, ex.source))
+    # Never an evaluation-only set.
+    assert all(datasets.SOURCES[n].use in ("train", "negatives") for n in names), names
+    by_split = source_rows(data_dir, names, max_rows_per_source, seed)
     generated = counterexamples(seed=seed, weight=PARAMS["counterexample_weight"])
     # The synthetic threats, dehumanisation and context sentences: what the sets lack.
     generated += synthetic_rows(seed, PARAMS["synthetic_per_kind"], PARAMS["synthetic_weight"])

@@ -27,7 +27,6 @@ SCORED_ROWS = 2000
 REDUCED = {
     "word": {"ngram_range": (1, 2), "min_df": 2, "max_features": 30_000, "sublinear_tf": True},
     "char": {"ngram_range": (2, 5), "min_df": 3, "max_features": 60_000, "sublinear_tf": True},
-    "described_examples": 2000,
 }
 # Sources whose only labels are too few on one side for a stable AUC are left out of the mean.
 MIN_CLASS_ROWS = 20
@@ -67,7 +66,7 @@ def leave_one_source_out(
     data_dir = Path(data_dir)
     say = say or (lambda message: None)
     # The vocabularies are always the reduced ones, so every recipe is compared alike.
-    p = {**REDUCED, **(params or {}), "word": REDUCED["word"], "char": REDUCED["char"]}
+    p = {**(params or {}), **REDUCED}
     trainable = [
         s.name
         for s in datasets.SOURCES.values()
