@@ -35,6 +35,13 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+@bp.app_template_filter("plain_time")
+def _plain_time(iso: str | None) -> str:
+    from service.moderation.wording import plain_time
+
+    return plain_time(iso)
+
+
 def init_app(app: Flask) -> None:
     from service.moderation import csrf, views_auth, views_history, views_queue  # noqa: F401
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from models.guidelines import GUIDELINES
 from service.http.parsing import ascii_int
-from service.moderation import claims, highlight
+from service.moderation import claims, highlight, wording
 from service.moderation.users import User
 from service.storage import db
 from service.storage.moderation import reports
@@ -159,9 +159,16 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     parents = _parent_texts(conn, rows)
     held_by = claims.holders(ids)
     reported = open_reports(conn, ids)
+    site_policies = wording.site_policies(conn, {r["site_id"] for r in rows})
     items = []
     for row in rows:
         reasons = row["reasons"] or []
+        policy = site_policies[row["site_id"]]
+        labelled = [
+            {**r, "label": wording.score_label(policy, r.get("guideline"), r.get("score"))}
+            for r in reasons
+            if isinstance(r, dict)
+        ]
         items.append(
             {
                 "id": row["id"],
@@ -170,7 +177,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "segments": highlight.segments(
                     row["text"], highlight.spans_of(reasons, len(row["text"]))
                 ),
-                "reasons": reasons,
+                "reasons": labelled,
                 "strongest": strongest_guideline(reasons),
                 "top_score": row["top_score"],
                 "model_version": row["model_version"],
@@ -178,6 +185,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "article_title": row["article_title"] or row["article_id"],
                 "article_href": highlight.safe_href(row["article_url"]),
                 "article_url": row["article_url"],
+                "author_id": row["author_id"],
                 "author_name": row["author_name"] or row["author_id"],
                 "author_counts": counts.get((row["site_id"], row["author_id"]), {}),
                 "parent_text": parents.get((row["site_id"], row["parent_id"])),
