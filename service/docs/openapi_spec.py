@@ -398,11 +398,13 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 
 def build(config: Config) -> dict[str, Any]:
-    from service.docs import openapi_paths  # imports this module's helpers
+    from service.docs import openapi_authors, openapi_paths  # import this module's helpers
 
     paths: dict[str, Any] = {}
-    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS]:
-        paths.update(group(config))
+    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, openapi_authors.authors_paths]:
+        # Merged per path, so two groups may document different methods of one path.
+        for path, operations in group(config).items():
+            paths.setdefault(path, {}).update(operations)
     for operations in paths.values():
         for operation in operations.values():
             # Any URL with %00 is refused (service.http.conventions).
@@ -442,7 +444,7 @@ ATTRIBUTES = [
     "THREAT",
     "SPAM",
 ]
-EVENTS = ["comment.decided", "comment.moderated", "comment.reported"]
+EVENTS = ["comment.decided", "comment.moderated", "comment.reported", "author.updated"]
 
 
 def schemas(config: Config) -> dict[str, Any]:

@@ -223,4 +223,10 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
 
 
 # Tables of other parts register on `metadata` when imported (kept last: they import this module).
-from service.storage import credentials, integrations, moderation, policies  # noqa: E402, F401
+from service.storage import (  # noqa: E402, F401
+    authors,
+    credentials,
+    integrations,
+    moderation,
+    policies,
+)

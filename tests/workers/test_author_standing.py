@@ -1,0 +1,35 @@
+"""The worker's view of an author's standing: one lookup, kept for a few seconds."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.storage import authors, db
+from tests.conftest import make_site
+from workers import author_context
+
+
+def test_standing_is_read_again_only_after_the_cache_time(app: Flask) -> None:
+    site, _ = make_site(app)
+    engine = app.extensions["db_engine"]
+    with engine.connect() as conn:
+        assert author_context.standing_of(conn, site, "u-cache", 60) == ""
+    with engine.begin() as conn:
+        authors.set_standing(conn, site, "u-cache", "banned", by="test")
+    with engine.connect() as conn:
+        assert author_context.standing_of(conn, site, "u-cache", 60) == ""  # still cached
+        assert author_context.standing_of(conn, site, "u-cache", 0) == "banned"  # read again
+        assert author_context.standing_of(conn, site, "u-other", 60) == ""
+
+
+def test_set_standing_replaces_and_logs(app: Flask) -> None:
+    site, _ = make_site(app)
+    with app.app_context(), db.engine().begin() as conn:
+        authors.set_standing(conn, site, "u-1", "always_hold", by="alice", reason="first warning")
+        authors.set_standing(conn, site, "u-1", "banned", by="bob")
+        assert authors.get_standing(conn, site, "u-1")["standing"] == "banned"
+        log = authors.standing_log(conn, site, "u-1")
+    assert [(e["standing"], e["previous_standing"], e["by"]) for e in log] == [
+        ("banned", "always_hold", "bob"),
+        ("always_hold", None, "alice"),
+    ]
