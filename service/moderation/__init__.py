@@ -42,7 +42,20 @@ def _plain_time(iso: str | None) -> str:
     return plain_time(iso)
 
 
+@bp.app_template_filter("iso")
+def _iso(value: object) -> str | None:
+    from service.storage.db import isoformat
+
+    return isoformat(value) if value is not None else None  # type: ignore[arg-type]
+
+
 def init_app(app: Flask) -> None:
-    from service.moderation import csrf, views_auth, views_history, views_queue  # noqa: F401
+    from service.moderation import (  # noqa: F401
+        csrf,
+        views_auth,
+        views_authors,
+        views_history,
+        views_queue,
+    )
 
     app.register_blueprint(bp)

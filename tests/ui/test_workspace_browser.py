@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tests.conftest import work_queue
 from tests.moderation.conftest import held_comment
 from tests.ui.conftest import log_in, sync_api
 
@@ -35,3 +36,46 @@ def test_times_read_as_ago_with_the_full_time_on_hover(app: Flask, live, new_pag
     expect(stamp).to_have_text("just now")
     title = stamp.get_attribute("title")
     assert title and any(ch.isdigit() for ch in title) and title != "just now"
+
+
+def test_author_panel_opens_and_a_ban_there_rejects_their_next_comment(
+    app: Flask, live, new_page
+) -> None:
+    app.config["AUTHOR_STANDING_CACHE_SECONDS"] = 0
+    held_comment(app, live["site"], "an earlier one", action="approve", reasons=[])
+    comment = held_comment(app, live["site"], "You are an idiot")
+    page = new_page()
+    log_in(page, live, "alice")
+    page.locator(f"#c-{comment} a.author-link").click()
+    panel = page.locator("#author-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("#author-title")).to_have_text("Reader One")
+    expect(panel.locator(".n-approved")).to_have_text("1")
+    expect(panel.locator(".author-comments li")).to_have_count(2)
+    panel.locator("textarea[name=text]").fill("Second warning sent.")
+    panel.locator(".note-form button").click()
+    expect(panel.locator(".notes")).to_contain_text("Second warning sent.")
+    panel.locator("select[name=standing]").select_option("banned")
+    panel.locator("input[name=reason]").fill("repeated abuse")
+    panel.locator(".standing-form button").click()
+    expect(panel.locator(".standing .badge")).to_have_text("Banned")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    # The ban applies to the author's next comment posted through the site API.
+    client = app.test_client()
+    posted = client.post(
+        "/v1/comments",
+        json={
+            "id": "next-1",
+            "text": "Lovely weather for the parade today.",
+            "article": {"id": "a1"},
+            "author": {"id": "u1"},
+        },
+        headers={"Authorization": f"Bearer {live['key']}"},
+    ).get_json()
+    work_queue(app)
+    shown = client.get(
+        f"/v1/comments/{posted['id']}", headers={"Authorization": f"Bearer {live['key']}"}
+    ).get_json()
+    assert shown["status"] == "rejected"
+    assert shown["decision"]["reasons"][0]["guideline"] == "banned_author"

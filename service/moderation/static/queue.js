@@ -306,6 +306,9 @@
     if (event.ctrlKey || event.metaKey || event.altKey) {
       return;
     }
+    if (event.target.closest && event.target.closest("#author-panel")) {
+      return; // the author panel has its own controls; Escape closes it (author.js)
+    }
     const tag = event.target.tagName;
     if (tag === "TEXTAREA" || (tag === "INPUT" && event.target.type !== "checkbox")) {
       return;
