@@ -102,4 +102,3 @@ def _render(template: str, site_id: str, author_id: str):
         guidelines=GUIDELINES,
         durations=DURATIONS,
     )
-
