@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from models.guidelines import GUIDELINES
 from service.http.parsing import ascii_int
-from service.moderation import claims, highlight, wording
+from service.moderation import claims, highlight, thread, wording
 from service.moderation.users import User
 from service.storage import db
 from service.storage.moderation import reports
@@ -156,7 +156,7 @@ def _gives_guideline(
 def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> list[dict]:
     ids = [r["id"] for r in rows]
     counts = _author_counts(conn, rows)
-    parents = _parent_texts(conn, rows)
+    parents, replies = thread.context(conn, rows)
     held_by = claims.holders(ids)
     reported = open_reports(conn, ids)
     site_policies = wording.site_policies(conn, {r["site_id"] for r in rows})
@@ -188,7 +188,8 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "author_id": row["author_id"],
                 "author_name": row["author_name"] or row["author_id"],
                 "author_counts": counts.get((row["site_id"], row["author_id"]), {}),
-                "parent_text": parents.get((row["site_id"], row["parent_id"])),
+                "parent": parents.get((row["site_id"], row["parent_id"])),
+                "replies": replies.get((row["site_id"], row["external_id"]), []),
                 "created_at": db.isoformat(row["created_at"]),
                 "claimed_by": held_by.get(row["id"]),
                 "reports": reported.get(row["id"], []),
@@ -212,15 +213,3 @@ def _author_counts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str
     for site_id, author_id, status, count in conn.execute(query):
         out.setdefault((site_id, author_id), {})[status] = count
     return out
-
-
-def _parent_texts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str], str]:
-    """Replies name their parent by the site's own id (as the API received it)."""
-    parents = {r["parent_id"] for r in rows if r["parent_id"]}
-    if not parents:
-        return {}
-    c = db.comments
-    query = sa.select(c.c.site_id, c.c.external_id, c.c.text).where(
-        c.c.external_id.in_(parents), c.c.site_id.in_({r["site_id"] for r in rows})
-    )
-    return {(s, e): t for s, e, t in conn.execute(query)}

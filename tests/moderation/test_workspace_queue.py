@@ -83,3 +83,24 @@ def test_times_carry_iso_for_the_script_and_a_readable_fallback(ui_app: Flask, t
     page = client.get("/queue").get_data(as_text=True)
     assert '<time datetime="20' in page and " UTC</time>" in page
     assert "page.js" in page
+
+
+def test_thread_shows_the_parent_and_the_replies_already_decided(ui_app: Flask, two_sites) -> None:
+    site = two_sites["a"]
+    held_comment(ui_app, site, "the parent words", action="approve", external_id="p1", reasons=[])
+    middle = held_comment(ui_app, site, "the held middle", external_id="m1", parent_id="p1")
+    held_comment(ui_app, site, "a kind reply", action="approve", parent_id="m1", reasons=[])
+    held_comment(ui_app, site, "a rude reply", action="reject", parent_id="m1")
+    held_comment(ui_app, site, "a waiting reply", parent_id="m1")  # held: not decided yet
+    held_comment(ui_app, site, "on its own")
+    client = ui_app.test_client()
+    login(client, "alice", two_sites["alice"])
+    items = client.get("/queue").get_data(as_text=True).split('<li class="comment"')[1:]
+    item = next(i for i in items if f'id="c-{middle}"' in i)
+    assert "Thread: the parent and 2 decided replies" in item
+    assert '<blockquote class="parent">the parent words</blockquote>' in item
+    thread = item[: item.index("</details>")]
+    assert "a kind reply" in thread and "a rude reply" in thread
+    assert "a waiting reply" not in thread
+    alone = next(i for i in items if "on its own" in i)
+    assert '<details class="thread"' not in alone

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 
 from tests.conftest import work_queue
@@ -79,3 +81,18 @@ def test_author_panel_opens_and_a_ban_there_rejects_their_next_comment(
     ).get_json()
     assert shown["status"] == "rejected"
     assert shown["decision"]["reasons"][0]["guideline"] == "banned_author"
+
+
+def test_the_thread_shows_and_collapses(app: Flask, live, new_page) -> None:
+    held_comment(app, live["site"], "Parent text.", action="approve", external_id="p1", reasons=[])
+    comment = held_comment(app, live["site"], "Reply, idiot.", external_id="r1", parent_id="p1")
+    held_comment(
+        app, live["site"], "A decided reply.", action="approve", parent_id="r1", reasons=[]
+    )
+    page = new_page()
+    log_in(page, live, "alice")
+    thread = page.locator(f"#c-{comment} details.thread")
+    expect(thread.locator("blockquote.parent")).to_be_visible()
+    expect(thread.locator(".replies li")).to_have_text(re.compile("A decided reply."))
+    thread.locator("summary").click()
+    expect(thread.locator("blockquote.parent")).to_be_hidden()
