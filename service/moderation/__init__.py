@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
         csrf,
         views_auth,
         views_authors,
+        views_dashboard,
         views_history,
         views_queue,
     )

@@ -59,6 +59,10 @@ def test_pages_pass_contrast_and_fit_the_width(app: Flask, live, browser, width:
         page.goto(live["url"] + "/history")
         _assert_contrast(page, "history", at_least=5)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.goto(live["url"] + "/dashboard")
+        expect(page.locator("svg.chart")).to_have_count(2)
+        _assert_contrast(page, "dashboard")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
 
