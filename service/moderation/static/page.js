@@ -38,24 +38,29 @@
   });
   const day = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
 
-  function ago(when, now) {
-    const seconds = Math.round((now - when) / 1000);
-    if (seconds < 45) {
-      return "just now";
-    }
+  // "4 min", "3 hours", "2 days"
+  function span(seconds) {
     const minutes = Math.round(seconds / 60);
     if (minutes < 60) {
-      return minutes + " min ago";
+      return minutes + " min";
     }
     const hours = Math.round(minutes / 60);
     if (hours < 24) {
-      return hours + (hours === 1 ? " hour ago" : " hours ago");
+      return hours + (hours === 1 ? " hour" : " hours");
     }
     const days = Math.round(hours / 24);
-    if (days < 7) {
-      return days + (days === 1 ? " day ago" : " days ago");
+    return days + (days === 1 ? " day" : " days");
+  }
+
+  function ago(when, now) {
+    const seconds = Math.round((now - when) / 1000);
+    if (seconds < -45) {
+      return "in " + span(-seconds); // an expiry: "in 7 days"
     }
-    return day.format(when);
+    if (seconds < 45) {
+      return "just now";
+    }
+    return seconds < 7 * 86400 ? span(seconds) + " ago" : day.format(when);
   }
 
   function readableTimes() {
