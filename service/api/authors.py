@@ -27,7 +27,14 @@ def get_author(author_id: str):
     site = require_site()
     _check_id(author_id)
     with db.engine().connect() as conn:
-        return jsonify(author_view(conn, site["id"], author_id))
+        view = author_view(conn, site["id"], author_id)
+        if not any(view["comments"].values()) and not authors.standing_log(
+            conn, site["id"], author_id, limit=1
+        ):
+            # Nothing posted and nothing ever decided about them: this site has no such author.
+            # (PUT still works for them: a site may ban an account before it posts.)
+            raise Problem(404, "Not Found", "No comments by this author and no standing here.")
+        return jsonify(view)
 
 
 @bp.put("/authors/<author_id>")

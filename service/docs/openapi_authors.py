@@ -6,6 +6,7 @@ from typing import Any
 
 from service.docs.openapi_spec import (
     NULLABLE_STRING,
+    PROBLEM,
     Config,
     json_body,
     json_response,
@@ -44,7 +45,11 @@ def authors_paths(_config: Config) -> dict[str, Any]:
                 "parameters": [path_param("author_id")],
                 "responses": {
                     "200": json_response("The author", AUTHOR),
-                    **problems(401, 404, 429),
+                    **problems(401, 429),
+                    "404": {
+                        "description": "No comments by this author and no standing on this site",
+                        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
                 },
             },
             "put": {

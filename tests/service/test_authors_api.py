@@ -82,7 +82,13 @@ def test_a_suspension_ends_at_its_expiry(app: Flask, client) -> None:
     assert suspended.json["standing"] == "banned" and suspended.json["expires_at"] == soon
     time.sleep(2)
     shown = client.get("/v1/authors/u-1", headers=auth(key)).json
-    assert shown["standing"] is None and shown["comments"]["approved"] == 0
+    assert shown["standing"] is None and shown["comments"]["approved"] == 0  # known: in the log
+
+
+def test_an_author_the_site_never_saw_is_404(app: Flask, client) -> None:
+    _, key = make_site(app)
+    answer = client.get("/v1/authors/nobody", headers=auth(key))
+    assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
 
 
 def test_standings_are_per_site(app: Flask, client) -> None:
@@ -90,7 +96,7 @@ def test_standings_are_per_site(app: Flask, client) -> None:
     _, key_b = make_site(app, "B")
     _standing(client, key_a, "u-1", {"standing": "trusted"})
     assert client.get("/v1/authors/u-1", headers=auth(key_a)).json["standing"] == "trusted"
-    assert client.get("/v1/authors/u-1", headers=auth(key_b)).json["standing"] is None
+    assert client.get("/v1/authors/u-1", headers=auth(key_b)).status_code == 404
 
 
 @pytest.mark.parametrize(

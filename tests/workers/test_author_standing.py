@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import authors, db
@@ -33,3 +34,16 @@ def test_set_standing_replaces_and_logs(app: Flask) -> None:
         ("banned", "always_hold", "bob"),
         ("always_hold", None, "alice"),
     ]
+
+
+def test_an_existing_database_gains_the_author_tables_and_the_thread_index(app: Flask) -> None:
+    """A database made before these tables existed gets them (and the index) at the next start."""
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        for table in ("author_notes", "author_log", "author_standings"):
+            conn.execute(sa.text(f"DROP TABLE {table}"))
+        conn.execute(sa.text("DROP INDEX ix_comments_site_parent"))
+    db.create_schema(engine)
+    inspector = sa.inspect(engine)
+    assert {"author_notes", "author_log", "author_standings"} <= set(inspector.get_table_names())
+    assert "ix_comments_site_parent" in {i["name"] for i in inspector.get_indexes("comments")}
