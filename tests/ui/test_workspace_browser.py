@@ -96,3 +96,16 @@ def test_the_thread_shows_and_collapses(app: Flask, live, new_page) -> None:
     expect(thread.locator(".replies li")).to_have_text(re.compile("A decided reply."))
     thread.locator("summary").click()
     expect(thread.locator("blockquote.parent")).to_be_hidden()
+
+
+def test_a_hostile_author_name_stays_inert_in_the_panel(app: Flask, live, new_page) -> None:
+    name = '<img src=x onerror="window.pwned=1;alert(1)"><script>alert(2)</script>'
+    comment = held_comment(app, live["site"], "Hello", author_name=name)
+    page = new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, live, "alice")
+    page.locator(f"#c-{comment} a.author-link").click()
+    expect(page.locator("#author-title")).to_have_text(name)
+    assert page.locator("#author-panel img, #author-panel script").count() == 0
+    assert page.evaluate("window.pwned") is None and dialogs == []
