@@ -141,27 +141,31 @@ def history(
 
 
 MAX_CACHED_STANDINGS = 10_000
-_standings: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+# (site, author) -> (read at, standing, when it expires or None)
+_standings: OrderedDict[tuple[str, str], tuple[float, str, datetime | None]] = OrderedDict()
 _standings_lock = threading.Lock()
 
 
 def standing_of(conn: sa.Connection, site_id: str, author_id: str, cache_seconds: float) -> str:
-    """The author's standing on the site ("" for none), read at most every `cache_seconds`."""
+    """The author's standing on the site ("" for none), read at most every `cache_seconds`.
+
+    A suspension ends on time: a cached standing past its expiry reads as none.
+    """
     key = (site_id, author_id)
     now = time.monotonic()
     with _standings_lock:
         cached = _standings.get(key)
-        if cached is not None and now - cached[0] < cache_seconds:
-            return cached[1]
+    if cached is not None and now - cached[0] < cache_seconds:
+        expires = cached[2]
+        return "" if expires is not None and expires <= db.utcnow() else cached[1]
     found = authors.get_standing(conn, site_id, author_id)
-    # An expiry ends the standing on time, not up to cache_seconds later: expired reads as "".
-    standing = found["standing"] if found else ""
+    entry = (now, found["standing"], found["expires_at"]) if found else (now, "", None)
     with _standings_lock:
-        _standings[key] = (now, standing)
+        _standings[key] = entry
         _standings.move_to_end(key)
         while len(_standings) > MAX_CACHED_STANDINGS:
             _standings.popitem(last=False)
-    return standing
+    return entry[1]
 
 
 def author_context(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -47,3 +50,16 @@ def test_an_existing_database_gains_the_author_tables_and_the_thread_index(app: 
     inspector = sa.inspect(engine)
     assert {"author_notes", "author_log", "author_standings"} <= set(inspector.get_table_names())
     assert "ix_comments_site_parent" in {i["name"] for i in inspector.get_indexes("comments")}
+
+
+def test_a_cached_suspension_ends_at_its_expiry(app: Flask) -> None:
+    site, _ = make_site(app)
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        authors.set_standing(
+            conn, site, "u-susp", "banned", by="test", expires_at=db.utcnow() + timedelta(seconds=1)
+        )
+    with engine.connect() as conn:
+        assert author_context.standing_of(conn, site, "u-susp", 60) == "banned"
+        time.sleep(1.2)
+        assert author_context.standing_of(conn, site, "u-susp", 60) == ""  # cached, but over
