@@ -165,7 +165,7 @@ def work_queue(app: Flask) -> None:
 
     from workers import runtime
 
-    runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    runtime.install(app)
     worker = SimpleWorker([app.extensions["queue"]], connection=app.extensions["redis"])
     worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
 

@@ -10,6 +10,7 @@ from service.http.problems import Problem
 from service.moderation import actions, bp, claims, counts, queue_data, sessions
 from service.storage import db
 from service.storage.store import get_comment
+from service.transport import events
 
 MAX_BULK = 100
 
@@ -106,7 +107,9 @@ def decide():
     decided, refused = [], []
     for comment_id in dict.fromkeys(ids):
         try:
-            decided.append(actions.decide(db.engine(), user, comment_id, action, guideline))
+            decided.append(
+                actions.decide(db.engine(), events.publisher(), user, comment_id, action, guideline)
+            )
         except actions.Refusal as refusal:
             refused.append({"id": comment_id, "status": refusal.status, "why": refusal.message})
     if not decided and len(refused) == 1:  # a single refused decision answers with its status

@@ -15,7 +15,7 @@ from workers import runtime, sync
 @pytest.fixture
 def sync_worker(app: Flask) -> Iterator[None]:
     """The real sync-scoring loop of a worker, in a thread of this process, on the app's stores."""
-    rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    rt = runtime.install(app)
     rt.models.get()  # loaded before the first request, as `python -m workers` does
     langid.preload()
     # A budget no busy test machine misses: these tests check answers, not speed (make bench does).

@@ -45,7 +45,7 @@ def fuzz_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir):
     # Short waits keep generated ?wait= values from slowing the run; webhook URLs are not
     # resolved (random host names would each cost a DNS lookup).
     app = _build_app(tmp_path, model_dir, MAX_WAIT_MS=20, WEBHOOK_ALLOW_PRIVATE=True, **stack)
-    rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    rt = runtime.install(app)
     rt.models.get()  # loaded before the first request, as `python -m workers` does
     stop = threading.Event()
     thread = threading.Thread(target=sync.serve, args=(rt, stop, 0.1), daemon=True)

@@ -30,7 +30,7 @@ def work_webhooks(app: Flask) -> None:
     """A real RQ worker over the webhook queue until it is empty (retries with 0 s run at once)."""
     from workers import runtime
 
-    runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    runtime.install(app)
     queue = Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=app.extensions["redis"])
     SimpleWorker([queue], connection=app.extensions["redis"]).work(
         burst=True, logging_level="WARNING", with_scheduler=False

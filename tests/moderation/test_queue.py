@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import db
-from service.transport import events
 from tests.moderation.conftest import api, held_comment, login
 
 
@@ -86,15 +85,10 @@ def test_approve_changes_status_label_and_announces(ui_app: Flask, two_sites) ->
     comment = held_comment(ui_app, two_sites["a"])
     heard: list[tuple[str, str]] = []
     subscriber = lambda _e, kind, refs: heard.extend((kind, cid) for _, cid in refs)  # noqa: E731
-    events.subscribe(subscriber)
-    try:
-        client = ui_app.test_client()
-        token = login(client, "alice", two_sites["alice"])
-        response = api(
-            client, token, "/queue/api/decisions", {"ids": [comment], "action": "approve"}
-        )
-    finally:
-        events._subscribers.remove(subscriber)
+    ui_app.extensions["events"].subscribe(subscriber)  # this app's publisher, gone with the app
+    client = ui_app.test_client()
+    token = login(client, "alice", two_sites["alice"])
+    response = api(client, token, "/queue/api/decisions", {"ids": [comment], "action": "approve"})
     assert response.status_code == 200
     assert [d["id"] for d in response.get_json()["decided"]] == [comment]
     assert heard == [("comment.moderated", comment)]

@@ -13,7 +13,7 @@ BASE = "/v1/admin/models"
 
 
 def _work_ops(app) -> None:
-    runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    runtime.install(app)
     worker = SimpleWorker([ops_queue(app)], connection=app.extensions["redis"])
     worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
 

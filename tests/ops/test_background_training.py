@@ -18,7 +18,7 @@ def test_background_training_runs_on_the_ops_queue_and_reports_its_version(app, 
     assert len(app.extensions["queue"]) == 0 and ops_queue(app).job_ids == [job_id]
     assert "queued" in runner.invoke(args=["models", "job", job_id]).stdout
 
-    runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    runtime.install(app)
     worker = SimpleWorker([ops_queue(app)], connection=app.extensions["redis"])
     worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
 

@@ -45,7 +45,7 @@ def test_the_first_version_trained_becomes_active_and_later_ones_wait_for_promot
 
 
 def test_a_training_job_on_a_fresh_install_activates_its_version(fresh):
-    runtime.install(fresh.config, fresh.extensions["db_engine"], fresh.extensions["redis"])
+    runtime.install(fresh)
     options = dict(with_labels=False, since=None, label_weight=1.0, seed=0, gate_limit=0)
     version = ops_jobs.train_version(data_dir=fresh.config["DATA_DIR"], max_rows=30, **options)
     assert _active(fresh) == version

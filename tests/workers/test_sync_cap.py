@@ -34,9 +34,7 @@ def _request(rt: runtime.Runtime, text: str, site_id: str, reply: str) -> None:
 
 def test_a_request_that_runs_past_the_cap_is_answered_with_a_timeout(capped_app: Flask):
     """Seen failing before: the stalled text ran to its end and was answered ok."""
-    rt = runtime.install(
-        capped_app.config, capped_app.extensions["db_engine"], capped_app.extensions["redis"]
-    )
+    rt = runtime.install(capped_app)
     rt.models.get()  # loaded before the first request, as `python -m workers` does
     langid.preload()
     site_id, _ = make_site(capped_app)
@@ -50,9 +48,7 @@ def test_a_request_that_runs_past_the_cap_is_answered_with_a_timeout(capped_app:
 
 
 def test_the_worker_serves_waiting_requests_from_a_process_of_its_own(capped_app: Flask):
-    rt = runtime.install(
-        capped_app.config, capped_app.extensions["db_engine"], capped_app.extensions["redis"]
-    )
+    rt = runtime.install(capped_app)
     rt.models.get()
     langid.preload()
     site_id, _ = make_site(capped_app)
