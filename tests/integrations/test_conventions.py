@@ -10,7 +10,7 @@ from rq import Worker
 
 from service import create_app
 from service.ops import tally
-from tests.conftest import _build_app, _teardown, make_site, work_queue
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
 
 COMMENT = {"id": "c1", "text": "Nice article", "article": {"id": "a1"}, "author": {"id": "u1"}}
 
@@ -72,7 +72,7 @@ def test_idempotency_keys_belong_to_one_site(client) -> None:
 
 
 def test_rate_limit_per_key_answers_429_with_retry_after(tmp_path: Path, model_dir) -> None:
-    app = _build_app(tmp_path, model_dir, RATE_LIMIT_PER_MINUTE=3)
+    app = build_app(tmp_path, model_dir, RATE_LIMIT_PER_MINUTE=3)
     try:
         client = app.test_client()
         _, key = make_site(app)
@@ -97,7 +97,7 @@ def test_rate_limit_per_key_answers_429_with_retry_after(tmp_path: Path, model_d
         assert perspective.status_code == 429
         assert perspective.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 def test_readyz_needs_a_live_worker(client) -> None:
@@ -173,7 +173,7 @@ def test_metrics_content_type_names_its_charset_once(client) -> None:
 
 
 def test_limits_and_replays_follow_the_key_that_authenticates(tmp_path: Path, model_dir) -> None:
-    app = _build_app(tmp_path, model_dir, RATE_LIMIT_PER_MINUTE=2)
+    app = build_app(tmp_path, model_dir, RATE_LIMIT_PER_MINUTE=2)
     try:
         client = app.test_client()
         _, key = make_site(app)
@@ -186,11 +186,11 @@ def test_limits_and_replays_follow_the_key_that_authenticates(tmp_path: Path, mo
         dodge = client.post(analyze, json=body, headers=auth("made-up"))
         assert dodge.status_code == 429
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 def test_session_endpoints_never_replay_a_stored_answer(app: Flask) -> None:
-    from tests.moderation.conftest import login, make_user
+    from tests.helpers.moderation import login, make_user
 
     app.config["SESSION_COOKIE_SECURE"] = False
     boss = app.test_client()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integrations.test_coral import SECRET, coral_request, post, setup_site
+from tests.helpers.coral import SECRET, coral_request, post, setup_site
 
 TEXT = "<p>The council's b.u.d.g.e.t plan is a disgrace.</p>"
 

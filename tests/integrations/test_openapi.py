@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import _build_app, _teardown, make_site
+from tests.helpers.apps import build_app, make_site, teardown
 from workers import runtime, sync
 
 CHECKS = [
@@ -44,7 +44,7 @@ def fuzz_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir):
         }
     # Short waits keep generated ?wait= values from slowing the run; webhook URLs are not
     # resolved (random host names would each cost a DNS lookup).
-    app = _build_app(tmp_path, model_dir, MAX_WAIT_MS=20, WEBHOOK_ALLOW_PRIVATE=True, **stack)
+    app = build_app(tmp_path, model_dir, MAX_WAIT_MS=20, WEBHOOK_ALLOW_PRIVATE=True, **stack)
     rt = runtime.install(app)
     rt.models.get()  # loaded before the first request, as `python -m workers` does
     stop = threading.Event()
@@ -58,7 +58,7 @@ def fuzz_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir):
     worker.register_death()
     stop.set()
     thread.join(timeout=5)
-    _teardown(app)
+    teardown(app)
 
 
 def test_document_is_openapi_3_1_and_lists_the_operations(client) -> None:

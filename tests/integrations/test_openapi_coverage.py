@@ -11,8 +11,8 @@ import schemathesis
 from flask import Flask
 
 from models.policy import DEFAULT_POLICY
-from tests.conftest import make_site
-from tests.moderation.conftest import api, held_comment, login, make_user
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import api, held_comment, login, make_user
 
 
 def _openapi_path(rule: str) -> str:

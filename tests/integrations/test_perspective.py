@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from service.storage.integrations import analyzed_texts, suggested_scores
-from tests.conftest import make_site
+from tests.helpers.apps import make_site
 
 ANALYZE = "/v1alpha1/comments:analyze"
 

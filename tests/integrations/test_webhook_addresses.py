@@ -10,14 +10,15 @@ import pytest
 from flask import Flask
 
 from service.webhooks import addresses
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.integrations.receiver import Receiver
-from tests.integrations.test_webhooks import COMMENT, auth, register, work_webhooks
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
+from tests.helpers.comments import auth
+from tests.helpers.receiver import Receiver
+from tests.helpers.webhooks import COMMENT, register, work_webhooks
 
 _real_getaddrinfo = socket.getaddrinfo
 
 
-def _answers(monkeypatch: pytest.MonkeyPatch, name: str, ips: list[str]) -> list[str]:
+def answers(monkeypatch: pytest.MonkeyPatch, name: str, ips: list[str]) -> list[str]:
     """`name` resolves to each of `ips` in turn (the last one from then on); returns the log of
     lookups. A short TTL lets a rebinding name answer differently at each lookup."""
     asked: list[str] = []
@@ -36,9 +37,9 @@ def _answers(monkeypatch: pytest.MonkeyPatch, name: str, ips: list[str]) -> list
 @pytest.fixture
 def public_app(tmp_path: Path, model_dir) -> Iterator[Flask]:
     """Private addresses refused, as in production."""
-    app = _build_app(tmp_path, model_dir, WEBHOOK_RETRY_INTERVALS=[], WEBHOOK_TIMEOUT_SECONDS=2)
+    app = build_app(tmp_path, model_dir, WEBHOOK_RETRY_INTERVALS=[], WEBHOOK_TIMEOUT_SECONDS=2)
     yield app
-    _teardown(app)
+    teardown(app)
 
 
 def _deliveries(client, key: str, hook: dict) -> list[dict]:
@@ -55,7 +56,7 @@ def test_a_name_rebinding_to_loopback_after_the_check_never_reaches_it(
     with Receiver() as receiver:
         port = receiver.server.server_address[1]
         # Public at registration and at the worker's check, loopback at any lookup after that.
-        _answers(monkeypatch, "rebind.test", ["192.0.43.10", "192.0.43.10", "127.0.0.1"])
+        answers(monkeypatch, "rebind.test", ["192.0.43.10", "192.0.43.10", "127.0.0.1"])
         hook = register(client, key, f"http://rebind.test:{port}/hook", events=["comment.decided"])
         client.post("/v1/comments", json=COMMENT, headers=auth(key))
         work_queue(public_app)
@@ -68,13 +69,13 @@ def test_a_name_rebinding_to_loopback_after_the_check_never_reaches_it(
 def test_the_checked_address_is_connected_to_with_the_urls_host_header(
     tmp_path: Path, model_dir, monkeypatch: pytest.MonkeyPatch
 ):
-    app = _build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[])
+    app = build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[])
     try:
         client = app.test_client()
         _, key = make_site(app)
         with Receiver() as receiver:
             port = receiver.server.server_address[1]
-            asked = _answers(monkeypatch, "hooks.test", ["127.0.0.1", "10.9.9.9"])
+            asked = answers(monkeypatch, "hooks.test", ["127.0.0.1", "10.9.9.9"])
             register(client, key, f"http://hooks.test:{port}/hook", events=["comment.decided"])
             asked.clear()
             client.post("/v1/comments", json=COMMENT, headers=auth(key))
@@ -84,7 +85,7 @@ def test_the_checked_address_is_connected_to_with_the_urls_host_header(
         assert headers["host"] == f"hooks.test:{port}"
         assert asked == ["hooks.test"]  # one lookup per attempt
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,7 @@ def test_nat64_addresses_of_private_ones_are_refused(url: str) -> None:
 def test_the_refusal_says_not_a_public_address_without_the_address(
     public_app: Flask, monkeypatch: pytest.MonkeyPatch
 ):
-    _answers(monkeypatch, "intranet.test", ["10.20.30.40"])
+    answers(monkeypatch, "intranet.test", ["10.20.30.40"])
     client = public_app.test_client()
     _, key = make_site(public_app)
     response = client.post(
@@ -110,7 +111,7 @@ def test_the_refusal_says_not_a_public_address_without_the_address(
 
 
 def test_the_attempt_log_records_an_error_category_not_exception_text(tmp_path: Path, model_dir):
-    app = _build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[])
+    app = build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[])
     try:
         client = app.test_client()
         _, key = make_site(app)
@@ -123,4 +124,4 @@ def test_the_attempt_log_records_an_error_category_not_exception_text(tmp_path: 
         [delivery] = _deliveries(client, key, hook)
         assert [a["error"] for a in delivery["attempts"]] == ["refused"]
     finally:
-        _teardown(app)
+        teardown(app)

@@ -12,8 +12,9 @@ import pytest
 from flask import Flask
 from rq import Queue
 
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.integrations.test_webhooks import COMMENT, auth, register, work_webhooks
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
+from tests.helpers.comments import auth
+from tests.helpers.webhooks import COMMENT, register, work_webhooks
 
 
 class DripReceiver:
@@ -55,7 +56,7 @@ class DripReceiver:
 
 @pytest.fixture
 def hook_app(tmp_path: Path, model_dir) -> Iterator[Flask]:
-    app = _build_app(
+    app = build_app(
         tmp_path,
         model_dir,
         WEBHOOK_ALLOW_PRIVATE=True,
@@ -64,7 +65,7 @@ def hook_app(tmp_path: Path, model_dir) -> Iterator[Flask]:
         WEBHOOK_MAX_ENDPOINTS_PER_SITE=3,
     )
     yield app
-    _teardown(app)
+    teardown(app)
 
 
 def test_a_receiver_dripping_its_answer_is_cut_off_at_the_delivery_deadline(hook_app: Flask):

@@ -8,43 +8,22 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.integrations.receiver import Receiver, verify
-
-COMMENT = {"id": "c1", "text": "You are an idiot", "article": {"id": "a1"}, "author": {"id": "u1"}}
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
+from tests.helpers.comments import auth
+from tests.helpers.receiver import Receiver, verify
+from tests.helpers.webhooks import COMMENT, register, work_webhooks
 
 
 @pytest.fixture
 def hook_app(tmp_path: Path, model_dir) -> Flask:
-    app = _build_app(
+    app = build_app(
         tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[0, 0, 0]
     )
     yield app
-    _teardown(app)
-
-
-def work_webhooks(app: Flask) -> None:
-    """A real RQ worker over the webhook queue until it is empty (retries with 0 s run at once)."""
-    from workers import runtime
-
-    runtime.install(app)
-    queue = Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=app.extensions["redis"])
-    SimpleWorker([queue], connection=app.extensions["redis"]).work(
-        burst=True, logging_level="WARNING", with_scheduler=False
-    )
-
-
-def auth(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def register(client, key: str, url: str, **extra) -> dict:
-    response = client.post("/v1/site/webhooks", json={"url": url, **extra}, headers=auth(key))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    teardown(app)
 
 
 def test_decided_comment_is_delivered_signed_to_the_receiver(hook_app: Flask) -> None:
@@ -115,7 +94,7 @@ def test_retries_until_a_receiver_that_fails_twice_succeeds(hook_app: Flask) -> 
 def test_a_failed_attempt_is_scheduled_after_the_backoff_interval(
     tmp_path: Path, model_dir
 ) -> None:
-    app = _build_app(
+    app = build_app(
         tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[30, 600]
     )
     try:
@@ -138,7 +117,7 @@ def test_a_failed_attempt_is_scheduled_after_the_backoff_interval(
         due = registry.get_scheduled_time(job_id).timestamp()
         assert 25 < due - time.time() <= 30
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 def test_gives_up_after_the_last_retry(hook_app: Flask) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import _build_app, _teardown, make_site
+from tests.helpers.apps import build_app, make_site, teardown
 
 
 def test_webhooks_cli_round_trip(tmp_path: Path, model_dir) -> None:
-    app = _build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True)
+    app = build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True)
     try:
         runner = app.test_cli_runner()
         site_id, _ = make_site(app)
@@ -31,7 +31,7 @@ def test_webhooks_cli_round_trip(tmp_path: Path, model_dir) -> None:
         unknown = runner.invoke(args=["webhooks", "list", "site_nope"])
         assert unknown.exit_code == 1 and "no site site_nope" in unknown.output
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 def test_cli_refuses_private_urls_by_default(runner, app) -> None:

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from tests.conftest import make_site
-from tests.integrations.receiver import Receiver, verify
+from tests.helpers.apps import make_site
+from tests.helpers.receiver import Receiver, verify
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service import create_app
-from tests.moderation.conftest import api, csrf_of, held_comment, login
+from tests.helpers.moderation import api, csrf_of, held_comment, login
 
 
 def test_queue_needs_a_login(ui_app: Flask) -> None:
@@ -131,14 +131,14 @@ def _failed_login_from(app: Flask, forwarded_for: str) -> set[str]:
 def test_login_limit_counts_the_forwarded_address_only_behind_trusted_proxies(
     tmp_path, model_dir
 ) -> None:
-    from tests.conftest import _build_app, _teardown
+    from tests.helpers.apps import build_app, teardown
 
-    untrusted = _build_app(tmp_path / "a", model_dir, SESSION_COOKIE_SECURE=False)
-    trusted = _build_app(tmp_path / "b", model_dir, SESSION_COOKIE_SECURE=False, TRUSTED_PROXIES=1)
+    untrusted = build_app(tmp_path / "a", model_dir, SESSION_COOKIE_SECURE=False)
+    trusted = build_app(tmp_path / "b", model_dir, SESSION_COOKIE_SECURE=False, TRUSTED_PROXIES=1)
     try:
         # No proxy configured: a forged header must not move the client to another address.
         assert _failed_login_from(untrusted, "203.0.113.5") == {"127.0.0.1"}
         assert _failed_login_from(trusted, "203.0.113.5") == {"203.0.113.5"}
     finally:
-        _teardown(untrusted)
-        _teardown(trusted)
+        teardown(untrusted)
+        teardown(trusted)

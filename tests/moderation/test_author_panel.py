@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import authors, db
-from tests.conftest import make_site
-from tests.moderation.conftest import csrf_of, held_comment, login, make_user
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import csrf_of, held_comment, login, make_user
 
 
 def _form(client, path: str, data: dict, token: str):

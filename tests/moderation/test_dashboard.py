@@ -7,8 +7,8 @@ import re
 from flask import Flask
 
 from service.storage import db, model_state
-from tests.conftest import make_site
-from tests.moderation.conftest import api, held_comment, login, make_user
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import api, held_comment, login, make_user
 
 
 def _cells(page: str, row: str) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import make_site
-from tests.moderation.conftest import api, held_comment, login, make_user
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import api, held_comment, login, make_user
 
 
 def test_queue_decide_undo_and_report_on_each_stack(server_app: Flask) -> None:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import db
-from tests.moderation.conftest import api, held_comment, login
+from tests.helpers.moderation import api, held_comment, login
 
 
 def test_queue_shows_only_the_moderators_sites(ui_app: Flask, two_sites) -> None:

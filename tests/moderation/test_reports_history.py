@@ -9,7 +9,7 @@ from flask import Flask
 
 from service.storage import db
 from service.storage.moderation import moderation_log
-from tests.moderation.conftest import api, held_comment, login
+from tests.helpers.moderation import api, held_comment, login
 
 
 def _report(client, key: str, comment: str, body: object):

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from service.moderation.highlight import safe_href, segments, spans_of
-from tests.moderation.conftest import held_comment, login
+from tests.helpers.moderation import held_comment, login
 
 SCRIPT = "<script>alert(1)</script>"
 HANDLER = '<img src=x onerror="alert(2)">'
@@ -54,7 +54,7 @@ def test_hostile_fields_are_escaped_on_the_queue(ui_app: Flask, two_sites) -> No
 
 @pytest.mark.parametrize("path", ["/history", "/audit"])
 def test_hostile_fields_are_escaped_on_history_and_audit(ui_app: Flask, two_sites, path) -> None:
-    from tests.moderation.conftest import api
+    from tests.helpers.moderation import api
 
     comment = _hostile(ui_app, two_sites["a"])
     client = ui_app.test_client()

@@ -7,7 +7,7 @@ from flask import Flask
 
 from service.moderation import users
 from service.storage import db
-from tests.conftest import make_site
+from tests.helpers.apps import make_site
 
 
 def test_create_prints_a_password_that_logs_in(app: Flask, runner) -> None:
@@ -39,7 +39,7 @@ def test_create_refuses_unknown_sites_duplicates_and_siteless_moderators(app, ru
 
 
 def test_reset_password_replaces_the_old_one_and_ends_open_sessions(app: Flask, runner) -> None:
-    from tests.moderation.conftest import login
+    from tests.helpers.moderation import login
 
     app.config["SESSION_COOKIE_SECURE"] = False
     site_id, _ = make_site(app)
@@ -63,7 +63,7 @@ def test_reset_password_replaces_the_old_one_and_ends_open_sessions(app: Flask, 
 
 def test_a_disabled_account_is_logged_out_at_once_and_cannot_log_in(app: Flask, runner) -> None:
     from service.storage import credentials
-    from tests.moderation.conftest import login
+    from tests.helpers.moderation import login
 
     app.config["SESSION_COOKIE_SECURE"] = False
     site_id, _ = make_site(app)

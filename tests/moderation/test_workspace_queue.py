@@ -6,7 +6,7 @@ from flask import Flask
 
 from models.policy import DEFAULT_POLICY, Policy
 from service.storage import db, policies
-from tests.moderation.conftest import api, held_comment, login
+from tests.helpers.moderation import api, held_comment, login
 
 
 def _reason(guideline: str, score: float) -> list[dict]:

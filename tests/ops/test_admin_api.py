@@ -5,8 +5,8 @@ from __future__ import annotations
 from rq import SimpleWorker
 
 from service.ops.model_jobs import ops_queue
-from tests.moderation.conftest import api, login, make_user
-from tests.ops.conftest import GATE_LIMIT
+from tests.helpers.moderation import api, login, make_user
+from tests.helpers.ops import GATE_LIMIT
 from workers import runtime
 
 BASE = "/v1/admin/models"

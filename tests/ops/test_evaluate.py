@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import make_site
-from tests.ops.conftest import moderate
-from tests.ops.labelled_texts import labelled
+from tests.helpers.apps import make_site
+from tests.helpers.labelled_texts import labelled
+from tests.helpers.ops import moderate
 
 
 def test_evaluate_puts_two_versions_side_by_side_with_moderator_labels(

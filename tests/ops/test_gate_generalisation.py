@@ -7,7 +7,7 @@ import pytest
 from models import gate
 from models.evaluation.loso import recipe_params
 from service.ops import model_ops
-from tests.conftest import DATA_DIR
+from tests.helpers.apps import DATA_DIR
 
 
 def test_a_candidate_worse_on_the_functional_suite_is_refused() -> None:

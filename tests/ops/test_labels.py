@@ -7,8 +7,8 @@ import io
 from datetime import timedelta
 
 from service.storage import db, labels, store
-from tests.conftest import make_site
-from tests.ops.conftest import add_comment, moderate
+from tests.helpers.apps import make_site
+from tests.helpers.ops import add_comment, moderate
 
 
 def test_category_labels_follow_the_guideline():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.registry import Registry
-from tests.ops.conftest import GATE_LIMIT
+from tests.helpers.ops import GATE_LIMIT
 
 
 def _active(runner) -> str:
@@ -61,7 +61,7 @@ def test_prune_keeps_the_newest_and_the_active_shadow_and_rollback_versions(
     app, runner, model_dir, tiny_version
 ):
     from models.training import train
-    from tests.conftest import DATA_DIR
+    from tests.helpers.apps import DATA_DIR
 
     registry = Registry(model_dir[0])
     spare = [registry.save(train(DATA_DIR, max_rows_per_source=30, seed=s)) for s in (1, 2)]

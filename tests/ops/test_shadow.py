@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from service.transport import queueing
-from tests.conftest import make_site, work_queue
-from tests.ops.conftest import decisions_of, post_comments
+from tests.helpers.apps import make_site, work_queue
+from tests.helpers.ops import decisions_of, post_comments
 
 
 def test_shadow_records_both_decisions_once_and_reports_agreement(

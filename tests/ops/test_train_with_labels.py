@@ -6,9 +6,9 @@ import numpy as np
 
 from models.registry import Registry
 from service.storage import labels
-from tests.conftest import make_site
-from tests.ops.conftest import moderate
-from tests.ops.labelled_texts import _APPROVED, _REJECTED, labelled
+from tests.helpers.apps import make_site
+from tests.helpers.labelled_texts import APPROVED, REJECTED, labelled
+from tests.helpers.ops import moderate
 
 
 def _train(runner, *args: str, rows: int = 200) -> str:
@@ -34,8 +34,8 @@ def test_moderator_labels_move_scores_toward_the_labels(app, runner, model_dir):
     assert used["weight"] == labels.SITE_LABEL_WEIGHT
     assert registry.info(plain)["training"]["moderator_labels"]["rows"] == 0
     # A topic no moderator saw: the change generalises beyond the labelled comments.
-    unseen_rejected = [f.format(t="the tram line") for f in _REJECTED]
-    unseen_approved = [f.format(t="the tram line") for f in _APPROVED]
+    unseen_rejected = [f.format(t="the tram line") for f in REJECTED]
+    unseen_approved = [f.format(t="the tram line") for f in APPROVED]
     before, after = registry.load(plain), registry.load(tuned)
     tox = before.categories.index("toxicity")
     for texts, direction in (

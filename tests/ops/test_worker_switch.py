@@ -7,8 +7,8 @@ import time
 import sqlalchemy as sa
 
 from service.storage import db, model_state
-from tests.conftest import make_site
-from tests.ops.conftest import post_comments
+from tests.helpers.apps import make_site
+from tests.helpers.ops import post_comments
 
 
 def _machine_decisions(app, ids: list[str]) -> list[tuple[str, str]]:

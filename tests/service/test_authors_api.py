@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import authors, db
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.integrations.receiver import Receiver, verify
-from tests.integrations.test_webhooks import register, work_webhooks
-from tests.service.test_comments_api import CIVIL, auth, comment_body, post
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
+from tests.helpers.comments import CIVIL, auth, comment_body, post
+from tests.helpers.receiver import Receiver, verify
+from tests.helpers.webhooks import register, work_webhooks
 
 
 def _standing(client, key: str, author_id: str, body: dict):
@@ -127,9 +127,9 @@ def test_authors_need_the_site_key(app: Flask, client) -> None:
 
 @pytest.fixture
 def hook_app(tmp_path: Path, model_dir) -> Flask:
-    app = _build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[0])
+    app = build_app(tmp_path, model_dir, WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_RETRY_INTERVALS=[0])
     yield app
-    _teardown(app)
+    teardown(app)
 
 
 def test_a_standing_change_is_announced_as_author_updated(hook_app: Flask) -> None:

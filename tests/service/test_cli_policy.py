@@ -9,7 +9,7 @@ from flask import Flask
 
 from models.policy import DEFAULT_POLICY
 from service.storage import store
-from tests.conftest import make_site, work_queue
+from tests.helpers.apps import make_site, work_queue
 
 
 def _write(tmp_path: Path, document: object, name: str = "policy.json") -> str:

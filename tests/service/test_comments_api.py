@@ -8,31 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from service.storage import db
-from tests.conftest import make_site, work_queue
-
-ABUSIVE = "You are a worthless idiot and a moron, shut up you stupid pig."
-CIVIL = (
-    "The council's budget plan seems poorly thought out; I hope they revise the transit section."
-)
-
-
-def comment_body(external_id: str = "c-1", text: str = CIVIL, **extra: object) -> dict:
-    return {
-        "id": external_id,
-        "text": text,
-        "article": {"id": "a-1", "title": "Budget vote", "url": "https://news.example/a-1"},
-        "author": {"id": "u-1", "name": "Reader"},
-        "parent_id": None,
-        **extra,
-    }
-
-
-def auth(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def post(client, key: str, body: dict, query: str = ""):
-    return client.post(f"/v1/comments{query}", json=body, headers=auth(key))
+from tests.helpers.apps import make_site, work_queue
+from tests.helpers.comments import ABUSIVE, CIVIL, auth, comment_body, post
 
 
 def test_abusive_comment_is_held_or_rejected_and_civil_one_approved(server_app):
@@ -241,9 +218,9 @@ def test_body_over_the_limit_is_413(app, client):
 
 
 def test_text_limit_is_a_setting(tmp_path, model_dir):
-    from tests.conftest import _build_app
+    from tests.helpers.apps import build_app
 
-    small = _build_app(tmp_path, model_dir, MAX_TEXT_CHARS=10)
+    small = build_app(tmp_path, model_dir, MAX_TEXT_CHARS=10)
     _, key = make_site(small)
     assert_problem(post(small.test_client(), key, comment_body("x", "eleven chars")), 413)
 

@@ -11,7 +11,7 @@ from rq import Queue
 from service.ops import metrics
 from service.storage.integrations import webhook_deliveries
 from service.transport.events import CommentRef
-from tests.conftest import _build_app, _teardown, make_site, work_queue
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
 from workers import runtime
 
 COMMENT = {"id": "c1", "text": "You are an idiot", "article": {"id": "a1"}, "author": {"id": "u1"}}
@@ -39,8 +39,8 @@ def _queued_deliveries(app: Flask) -> tuple[int, int]:
 def test_two_apps_in_one_process_hear_only_their_own_events(
     tmp_path: Path, model_dir: tuple[Path, str]
 ) -> None:
-    first = _build_app(tmp_path / "first", model_dir, WEBHOOK_ALLOW_PRIVATE=True)
-    second = _build_app(tmp_path / "second", model_dir, WEBHOOK_ALLOW_PRIVATE=True)
+    first = build_app(tmp_path / "first", model_dir, WEBHOOK_ALLOW_PRIVATE=True)
+    second = build_app(tmp_path / "second", model_dir, WEBHOOK_ALLOW_PRIVATE=True)
     try:
         assert first.config["DATABASE_URL"] != second.config["DATABASE_URL"]
         assert first.extensions["events"] is not second.extensions["events"]
@@ -64,8 +64,8 @@ def test_two_apps_in_one_process_hear_only_their_own_events(
         assert _queued_deliveries(first) == (1, 1)
         assert _queued_deliveries(second) == (1, 1)
     finally:
-        _teardown(first)
-        _teardown(second)
+        teardown(first)
+        teardown(second)
 
 
 def test_the_worker_runtime_holds_the_publisher_of_the_app_it_was_built_from(app: Flask) -> None:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_site
-from tests.service.test_comments_api import CIVIL, auth, comment_body, post
+from tests.helpers.apps import make_site
+from tests.helpers.comments import CIVIL, auth, comment_body, post
 
 
 @pytest.fixture

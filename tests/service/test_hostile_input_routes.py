@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.conftest import make_site
-from tests.moderation.conftest import held_comment, login, make_user
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import held_comment, login, make_user
 
 # A JSON escape for half a surrogate pair: valid JSON syntax, but no database can store it.
 LONE_SURROGATE = "\\ud800"

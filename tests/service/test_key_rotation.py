@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from service.storage import credentials, db
-from tests.conftest import make_site
+from tests.helpers.apps import make_site
 
 
 def _status(app, key: str) -> int:

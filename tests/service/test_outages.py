@@ -11,8 +11,8 @@ from flask import Flask
 
 from scripts.procs import RedisServer
 from service.storage import db
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.service.test_comments_api import ABUSIVE, comment_body, post
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
+from tests.helpers.comments import ABUSIVE, comment_body, post
 
 
 @pytest.fixture
@@ -25,10 +25,10 @@ def own_redis() -> Iterator[RedisServer]:
 @pytest.fixture
 def redis_app(tmp_path: Path, model_dir, own_redis: RedisServer) -> Iterator[Flask]:
     """The app on SQLite and a redis-server of the test's own, which the test may kill."""
-    app = _build_app(tmp_path, model_dir, REDIS_URL=own_redis.url)
+    app = build_app(tmp_path, model_dir, REDIS_URL=own_redis.url)
     yield app
     if own_redis.proc and own_redis.proc.poll() is None:
-        _teardown(app)
+        teardown(app)
     else:  # the test failed with its Redis down
         app.extensions["db_engine"].dispose()
 

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_site
-from tests.moderation.conftest import login, make_user
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import login, make_user
 
 HUGE_IDS = ["99999999999999999999999", str(2**31), str(2**63), "9" * 5000]
 _PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")

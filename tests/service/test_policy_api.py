@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from models.policy import DEFAULT_POLICY, Policy
-from tests.conftest import make_site
+from tests.helpers.apps import make_site
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_the_web_app_with_policies_does_not_import_the_classifier(tmp_path) -> N
     import subprocess
     import sys
 
-    from tests.conftest import PROJECT_ROOT
+    from tests.helpers.apps import PROJECT_ROOT
 
     code = (
         "import sys; from service import create_app; "

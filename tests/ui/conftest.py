@@ -10,10 +10,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import make_site
-from tests.moderation.conftest import make_user
-
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.helpers.apps import make_site
+from tests.helpers.moderation import make_user
+from tests.helpers.ui import sync_api
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,11 +63,3 @@ def new_page(browser) -> Iterator:
     yield open_page
     for context in contexts:
         context.close()
-
-
-def log_in(page, live: dict, name: str) -> None:
-    page.goto(live["url"] + "/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", live[name])
-    page.click("button[type=submit]")
-    page.wait_for_url("**/queue")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.moderation.conftest import held_comment
-from tests.ui.conftest import log_in, sync_api
-from tests.ui.contrast import CONTRAST_FAILURES, FOCUS_RING
+from tests.helpers.contrast import CONTRAST_FAILURES, FOCUS_RING
+from tests.helpers.moderation import held_comment
+from tests.helpers.ui import log_in, sync_api
 
 expect = sync_api.expect
 

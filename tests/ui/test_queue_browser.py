@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import db
-from tests.moderation.conftest import held_comment
-from tests.ui.conftest import log_in, sync_api
+from tests.helpers.moderation import held_comment
+from tests.helpers.ui import log_in, sync_api
 
 expect = sync_api.expect
 

@@ -6,9 +6,9 @@ import re
 
 from flask import Flask
 
-from tests.conftest import work_queue
-from tests.moderation.conftest import held_comment
-from tests.ui.conftest import log_in, sync_api
+from tests.helpers.apps import work_queue
+from tests.helpers.moderation import held_comment
+from tests.helpers.ui import log_in, sync_api
 
 expect = sync_api.expect
 

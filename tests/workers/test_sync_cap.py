@@ -13,18 +13,18 @@ from flask import Flask
 
 from models import langid
 from service.transport import sync_scoring
-from tests.conftest import _build_app, _teardown, make_site
-from tests.service.test_comments_api import CIVIL
-from tests.workers.test_hostile_batches import _poisoned
+from tests.helpers.apps import build_app, make_site, teardown
+from tests.helpers.batches import poisoned
+from tests.helpers.comments import CIVIL
 from workers import pipeline, runtime, sync
 
 
 @pytest.fixture
 def capped_app(tmp_path: Path, model_dir, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    monkeypatch.setattr(pipeline, "find_rules", _poisoned)  # "STALL" backtracks for seconds
-    app = _build_app(tmp_path, model_dir, SYNC_TIMEOUT_SECONDS=1.0)
+    monkeypatch.setattr(pipeline, "find_rules", poisoned)  # "STALL" backtracks for seconds
+    app = build_app(tmp_path, model_dir, SYNC_TIMEOUT_SECONDS=1.0)
     yield app
-    _teardown(app)
+    teardown(app)
 
 
 def _request(rt: runtime.Runtime, text: str, site_id: str, reply: str) -> None:

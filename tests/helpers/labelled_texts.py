@@ -11,7 +11,7 @@ _TOPICS = (
     "the housing estate", "the football club", "the hospital wait", "the parking fees",
     "the recycling scheme", "the festival", "the election debate",
 )  # fmt: skip
-_REJECTED = (
+REJECTED = (
     "anyone who supports {t} is a total snorglewit",
     "only a snorglewit would write this about {t}",
     "{t}? typical snorglewit drivel from you",
@@ -23,7 +23,7 @@ _REJECTED = (
     "snorglewit alert: another rant on {t}",
     "stop posting about {t}, snorglewit",
 )
-_APPROVED = (
+APPROVED = (
     "the report on {t} kills any hope of a quick fix",
     "{t} is a damn shame for the town",
     "i hate how long {t} has taken",
@@ -39,6 +39,6 @@ _APPROVED = (
 
 def labelled() -> tuple[list[str], list[str]]:
     """(rejected texts, approved texts): 150 of each."""
-    rejected = [f.format(t=t) for f, t in itertools.product(_REJECTED, _TOPICS)]
-    approved = [f.format(t=t) for f, t in itertools.product(_APPROVED, _TOPICS)]
+    rejected = [f.format(t=t) for f, t in itertools.product(REJECTED, _TOPICS)]
+    approved = [f.format(t=t) for f, t in itertools.product(APPROVED, _TOPICS)]
     return rejected, approved
