@@ -1,4 +1,4 @@
-"""Fixtures of the integrations' tests: a sync-scoring thread standing in for a worker's."""
+"""Fixtures of the Perspective and Coral tests: a sync-scoring thread standing in for a worker's."""
 
 from __future__ import annotations
 
