@@ -166,7 +166,7 @@ class _Attempts:
             jobs.prefetch_repeats(rt, conn, comments)
             decided: dict[str, str] = {}  # statuses this batch gave, for author history
             return [
-                {"comment_id": comment.id, **vars(outcome)}
+                {"comment_id": comment.id, "revision": comment.revision, **vars(outcome)}
                 for comment, scores in zip(comments, all_scores, strict=True)
                 for outcome in [
                     jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
@@ -186,6 +186,7 @@ class _Attempts:
         }
         item = {
             "comment_id": comment.id,
+            "revision": comment.revision,
             "action": "hold",
             "scores": {},
             "reasons": [reason],

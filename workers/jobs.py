@@ -64,6 +64,11 @@ class PendingComment:
     def text(self) -> str:
         return self.row["text"]
 
+    @property
+    def revision(self) -> int:
+        """The revision being judged (edits make new ones; see service.storage.lifecycle)."""
+        return self.row.get("revision") or 1
+
 
 def decide_one(
     rt: runtime.Runtime,

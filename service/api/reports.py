@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from service.api import bp
+from service.api.comments import refuse_if_deleted
 from service.http.auth import require_site
 from service.http.parsing import json_body, storable_text
 from service.http.problems import Problem
@@ -40,6 +41,7 @@ def report_comment(comment_id: str):
         comment = store.get_comment(conn, comment_id, site_id=site["id"])
         if comment is None:
             raise Problem(404, "Not Found", "No such comment for this site.")
+        refuse_if_deleted(comment)
         if comment["status"] not in ("approved", "held"):
             raise Problem(
                 409,

@@ -75,6 +75,12 @@ def path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+GONE = {
+    "description": "The comment was deleted and its text erased",
+    "content": {PROBLEM: {"schema": ref("Problem")}},
+}
+
+
 def comments_paths(config: Config) -> dict[str, Any]:
     max_wait = int(config["MAX_WAIT_MS"])
     comment = ref("Comment")
@@ -97,6 +103,12 @@ def comments_paths(config: Config) -> dict[str, Any]:
                     "200": json_response("Decided within wait, or already stored", comment),
                     "202": json_response("Stored and queued", comment),
                     **problems(*KEYED_POST_ERRORS),
+                    "409": {
+                        "description": "Stored with different text (PUT edits it), or a "
+                        "request with this Idempotency-Key is still in progress",
+                        "content": {PROBLEM: {"schema": ref("Problem")}},
+                    },
+                    "410": GONE,
                 },
             },
             "get": {
@@ -113,6 +125,7 @@ def comments_paths(config: Config) -> dict[str, Any]:
                 "responses": {
                     "200": json_response("The comment", comment),
                     **problems(401, 404, 422, 429),
+                    "410": GONE,
                 },
             },
         },
@@ -124,6 +137,7 @@ def comments_paths(config: Config) -> dict[str, Any]:
                 "responses": {
                     "200": json_response("The comment", comment),
                     **problems(401, 404, 429),
+                    "410": GONE,
                 },
             }
         },
@@ -398,11 +412,12 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 
 def build(config: Config) -> dict[str, Any]:
-    from service.docs import openapi_paths  # imports this module's helpers
+    from service.docs import openapi_lifecycle, openapi_paths  # import this module's helpers
 
     paths: dict[str, Any] = {}
-    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS]:
-        paths.update(group(config))
+    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, *openapi_lifecycle.PATH_GROUPS]:
+        for path, operations in group(config).items():  # groups may add methods to one path
+            paths.setdefault(path, {}).update(operations)
     for operations in paths.values():
         for operation in operations.values():
             # Any URL with %00 is refused (service.http.conventions).
@@ -421,7 +436,11 @@ def build(config: Config) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {**SECURITY_SCHEMES, **openapi_paths.SECURITY_SCHEMES},
-            "schemas": {**schemas(config), **openapi_paths.schemas()},
+            "schemas": {
+                **schemas(config),
+                **openapi_paths.schemas(),
+                **openapi_lifecycle.schemas(config),
+            },
         },
     }
 
@@ -533,6 +552,9 @@ def schemas(config: Config) -> dict[str, Any]:
                 },
                 "parent_id": NULLABLE_STRING,
                 "created_at": {"type": "string"},
+                "revision": {"type": "integer", "minimum": 1},
+                "revisions": {"type": "array", "items": ref("Revision")},
+                "text_state": {"enum": [None, "not_stored", "expired"]},
                 "decision": {"oneOf": [{"type": "null"}, ref("Decision")]},
             },
         },
@@ -547,6 +569,7 @@ def schemas(config: Config) -> dict[str, Any]:
                 "model_version": NULLABLE_STRING,
                 "policy_version": {"type": ["integer", "null"]},
                 "moderator": NULLABLE_STRING,
+                "revision": {"type": "integer", "minimum": 1, "description": "The one judged"},
                 "decided_at": NULLABLE_STRING,
             },
         },

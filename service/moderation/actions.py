@@ -10,7 +10,7 @@ from models.guidelines import GUIDELINES
 from service.moderation import claims
 from service.moderation.queue_data import strongest_guideline
 from service.moderation.users import User
-from service.storage import db, store
+from service.storage import db, lifecycle, store
 from service.storage.moderation import moderation_log, reports
 from service.transport import events
 
@@ -35,6 +35,8 @@ def decide(
         comment = store.get_comment(conn, comment_id)
         if comment is None or not user.may_see(comment["site_id"]):
             raise Refusal(404, "no such comment in your sites")  # never reveal other sites
+        if lifecycle.is_erased(comment):
+            raise Refusal(409, "its text was erased; there is nothing left to decide")
         reported = bool(
             conn.execute(
                 sa.select(reports.c.id).where(

@@ -11,7 +11,7 @@ from models.guidelines import GUIDELINES
 from service.http.parsing import ascii_int
 from service.moderation import claims, highlight
 from service.moderation.users import User
-from service.storage import db
+from service.storage import db, lifecycle
 from service.storage.moderation import reports
 
 PAGE_SIZE = 50
@@ -80,6 +80,11 @@ def open_reports(conn: sa.Connection, comment_ids: list[str]) -> dict[str, list[
     return out
 
 
+def _not_erased(c: sa.Table) -> sa.ColumnElement[bool]:
+    """Deleted or expired comments leave the queue: there is nothing left to judge."""
+    return sa.or_(c.c.text_state.is_(None), c.c.text_state.not_in(lifecycle.ERASED))
+
+
 def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict], bool]:
     """(items of one page, whether more match than the page shows)."""
     sites = {s["id"]: s["name"] for s in visible_sites(conn, user)}
@@ -89,7 +94,7 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
     query = (
         sa.select(c, d.c.reasons, d.c.scores, d.c.model_version, top_score)
         .select_from(c.outerjoin(d, c.c.decision_id == d.c.id))
-        .where(c.c.site_id.in_(site_ids))
+        .where(c.c.site_id.in_(site_ids), _not_erased(c))
         .limit(PAGE_SIZE + 1)
         .offset((filters.page - 1) * PAGE_SIZE)
     )

@@ -1,0 +1,121 @@
+"""Erasing what a comment's author wrote, everywhere the database keeps a copy of it.
+
+What goes: the text of every revision, the author's name, the article title, the evidence
+quotes and rule details in every decision's reasons (machine, shadow and moderator), moderator
+notes, readers' report reasons, and the same fields in the stored webhook bodies. What stays:
+ids, timestamps, statuses, and each decision's action, guideline, scores, model and moderator,
+so counts, the audit trail and the model's track record stay true.
+
+Every table's text columns are checked against this list by tests/service/test_erasure.py: a new
+table or column that can hold a copy of a comment must be added here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.storage import db, lifecycle
+from service.storage.integrations import webhook_deliveries
+from service.storage.moderation import reports
+
+BATCH = 500
+
+
+def erase_comments(conn: sa.Connection, comment_ids: Sequence[str], state: str) -> list[str]:
+    """Erase these comments' texts (state DELETED or EXPIRED); returns the ids it changed.
+
+    Idempotent: a comment already in `state` is left as it is; an expired one can still be
+    deleted (it then answers 410).
+    """
+    if state not in lifecycle.ERASED:
+        raise ValueError(f"not an erasure state: {state!r}")
+    c = db.comments
+    due = sa.or_(c.c.text_state.is_(None), c.c.text_state.not_in([state, lifecycle.DELETED]))
+    ids = list(conn.execute(sa.select(c.c.id).where(c.c.id.in_(list(comment_ids)), due)).scalars())
+    if not ids:
+        return []
+    now = db.utcnow()
+    conn.execute(
+        c.update()
+        .where(c.c.id.in_(ids))
+        .values(
+            text="",
+            article_title=None,
+            author_name=None,
+            text_state=state,
+            erased_at=now,
+            updated_at=now,
+        )
+    )
+    revisions = lifecycle.comment_revisions
+    conn.execute(
+        revisions.update().where(revisions.c.comment_id.in_(ids)).values(text="", text_state=state)
+    )
+    _erase_decisions(conn, ids)
+    conn.execute(reports.update().where(reports.c.comment_id.in_(ids)).values(reason=""))
+    _erase_deliveries(conn, ids)
+    return ids
+
+
+def _erase_decisions(conn: sa.Connection, ids: list[str]) -> None:
+    d = db.decisions
+    rows = conn.execute(sa.select(d.c.id, d.c.reasons).where(d.c.comment_id.in_(ids))).all()
+    if not rows:
+        return
+    conn.execute(
+        d.update()
+        .where(d.c.id == sa.bindparam("did"))
+        .values(reasons=sa.bindparam("new_reasons"), note=None),
+        [{"did": row.id, "new_reasons": redact_reasons(row.reasons)} for row in rows],
+    )
+
+
+def redact_reasons(reasons: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Reasons without the quoted words or the rule details (a link's address, a word seen)."""
+    return [{**reason, "evidence": [], "detail": ""} for reason in reasons or []]
+
+
+def redact_view(view: dict[str, Any]) -> dict[str, Any]:
+    """A comment's API view (as in a webhook body) without its author's data."""
+    out = dict(view)
+    if isinstance(out.get("article"), dict):
+        out["article"] = {**out["article"], "title": None}
+    if isinstance(out.get("author"), dict):
+        out["author"] = {**out["author"], "name": None}
+    decision = out.get("decision")
+    if isinstance(decision, dict):
+        decision = {**decision, "reasons": redact_reasons(decision.get("reasons"))}
+        if isinstance(decision.get("statement"), dict):
+            decision["statement"] = None
+        out["decision"] = decision
+    return out
+
+
+def _erase_deliveries(conn: sa.Connection, ids: list[str]) -> None:
+    """Stored webhook bodies: rewritten without the erased fields (a pending retry then sends
+    the redacted body, signed afresh as every attempt is)."""
+    w = webhook_deliveries
+    rows = conn.execute(sa.select(w.c.id, w.c.payload).where(w.c.comment_id.in_(ids))).all()
+    updates = []
+    for row in rows:
+        try:
+            body = json.loads(row.payload)
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("data"), dict):
+            body["data"] = redact_view(body["data"])
+            payload = json.dumps(body, separators=(",", ":"))
+        else:
+            payload = "{}"
+        updates.append({"wid": row.id, "new_payload": payload})
+    if updates:
+        conn.execute(
+            w.update()
+            .where(w.c.id == sa.bindparam("wid"))
+            .values(payload=sa.bindparam("new_payload")),
+            updates,
+        )
