@@ -18,6 +18,7 @@ from rq.exceptions import StopRequested
 
 from models import langid
 from service import create_app
+from service.ops import retention
 from service.transport import broker, sweeper
 from workers import runtime, sync
 
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         sync.start(rt)
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
+    # Storage limitation: texts past their site's retention period are erased, one process an hour.
+    retention.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
     runtime.start_model_watch(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
     while True:

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         erasure,
         reports,
         site,
+        site_settings,
     )
 
     app.register_blueprint(bp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import jsonify
+from flask import current_app, jsonify
 from redis.exceptions import RedisError
 
 from service.api import bp
@@ -21,13 +21,14 @@ from service.api.comments import (
     object_field,
     queue_and_answer,
     refuse_if_deleted,
+    store_text_arg,
     wait_ms_arg,
 )
 from service.http.auth import require_site
 from service.http.parsing import FieldErrors, json_body, optional_str
 from service.http.problems import Problem
 from service.storage import db, lifecycle, store
-from service.transport import broker
+from service.transport import broker, unstored_text
 
 
 @bp.put("/comments/<comment_id>")
@@ -56,8 +57,16 @@ def _edit(site: dict[str, Any], find):
         if comment["text"] == text and comment.get("text_state") is None:
             # The text it already has: a retry of this edit, or no edit at all.
             return jsonify(store.comment_view(conn, comment)), 200
+        stored_text = text
+        # An edit keeps the comment's choice unless it makes its own.
+        if not (store_text_arg(body) if "store_text" in body else _was_stored(comment)):
+            stored_text, changes["text_state"] = "", lifecycle.NOT_STORED
+            # Before the commit: without Redis the edit is refused (503) and nothing changes.
+            unstored_text.put(broker.connection(), comment["id"], text, current_app.config)
+        elif comment.get("text_state") == lifecycle.NOT_STORED:
+            changes["text_state"] = None
         try:
-            comment = lifecycle.store_revision(conn, comment, text, changes)
+            comment = lifecycle.store_revision(conn, comment, stored_text, changes)
         except lifecycle.EditConflict:
             raise Problem(
                 409, "Conflict", "The comment changed while this edit was stored; send it again."
@@ -65,6 +74,10 @@ def _edit(site: dict[str, Any], find):
         view = store.comment_view(conn, comment)
     _forget_old_signal(comment["id"])
     return queue_and_answer(comment, view, wait_ms)
+
+
+def _was_stored(comment: dict[str, Any]) -> bool:
+    return comment.get("text_state") != lifecycle.NOT_STORED
 
 
 def _edit_fields(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, jsonify, request, url_for
+from redis.exceptions import RedisError
 
 from service.api import bp
 from service.http.auth import require_site
@@ -18,7 +20,7 @@ from service.http.parsing import (
 )
 from service.http.problems import Problem
 from service.storage import db, lifecycle, store
-from service.transport import queueing
+from service.transport import broker, queueing, unstored_text
 
 
 @bp.post("/comments")
@@ -29,13 +31,46 @@ def post_comment():
     with db.autocommit_engine().connect() as conn:
         site = require_site(conn=conn)
         wait_ms = wait_ms_arg()
-        fields = _comment_fields(json_body())
+        body = json_body()
+        fields = _comment_fields(body)
+        text = fields["text"]
+        keep_text = store_text_arg(body)
+        if not keep_text:
+            fields.update(text="", text_state=lifecycle.NOT_STORED)
         comment, created = store.insert_comment(conn, site["id"], fields)
         # A new comment has no decision yet, so its view needs no further query.
         view = store.comment_view(conn, comment)
-    if not created:
-        return _repeated_post(comment, fields, view)
+        if not created:
+            return _repeated_post(comment, text, view)
+        if not keep_text:
+            _hand_text_to_worker(conn, comment["id"], text)
     return queue_and_answer(comment, view, wait_ms)
+
+
+def store_text_arg(body: dict[str, Any]) -> bool:
+    """`store_text` (default true): false keeps the text out of the database altogether."""
+    value = body.get("store_text", True)
+    if not isinstance(value, bool):
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            "store_text is optional, and when given must be true or false.",
+            errors=[{"field": "store_text", "message": "must be a boolean"}],
+        )
+    return value
+
+
+def _hand_text_to_worker(conn: sa.Connection, comment_id: str, text: str) -> None:
+    """A text that must not be stored waits in Redis alone, until the worker takes it.
+
+    Without Redis it would be nowhere: the comment is removed again (it has no decision yet)
+    and the request fails as any other outage does (503).
+    """
+    try:
+        unstored_text.put(broker.connection(), comment_id, text, current_app.config)
+    except RedisError:
+        conn.execute(db.comments.delete().where(db.comments.c.id == comment_id))
+        raise
 
 
 def queue_and_answer(comment: dict[str, Any], view: dict[str, Any], wait_ms: int):
@@ -101,10 +136,11 @@ def refuse_if_deleted(comment: dict[str, Any]) -> None:
         )
 
 
-def _repeated_post(comment: dict[str, Any], fields: dict[str, Any], view: dict[str, Any]):
-    """The same id again: the same text is a retry (200); new text is an edit, which is PUT's."""
+def _repeated_post(comment: dict[str, Any], text: str, view: dict[str, Any]):
+    """The same id again: the same text is a retry (200); new text is an edit, which is PUT's.
+    (A text that was not stored cannot be compared: a repeat of its id is taken as a retry.)"""
     refuse_if_deleted(comment)
-    if comment.get("text_state") is None and comment["text"] != fields["text"]:
+    if comment.get("text_state") is None and comment["text"] != text:
         raise Problem(
             409,
             "Conflict",

@@ -19,6 +19,7 @@ from service.docs.openapi_spec import (
     problems,
     ref,
 )
+from service.storage import site_settings
 
 
 def _problem(code: int, description: str) -> dict[str, Any]:
@@ -114,6 +115,25 @@ def lifecycle_paths(config: Config) -> dict[str, Any]:
                 },
             }
         },
+        "/v1/site/settings": {
+            "get": {
+                "summary": "The site's text retention period and appeal address",
+                "tags": ["site"],
+                "responses": {
+                    "200": json_response("The settings", ref("SiteSettings")),
+                    **problems(401, 429),
+                },
+            },
+            "patch": {
+                "summary": "Change some settings; those not sent keep their values",
+                "tags": ["site"],
+                "requestBody": json_body(ref("SiteSettingsChange")),
+                "responses": {
+                    "200": json_response("All the settings after the change", ref("SiteSettings")),
+                    **problems(400, 401, 413, 415, 422, 429),
+                },
+            },
+        },
         "/v1/erasures/{job_id}": {
             "get": {
                 "summary": "An author erasure: its state and how many comments it erased",
@@ -126,6 +146,28 @@ def lifecycle_paths(config: Config) -> dict[str, Any]:
             }
         },
     }
+
+
+STORE_TEXT = {
+    "type": "boolean",
+    "default": True,
+    "description": "false: the text is scored but never written to the database (it waits in "
+    "Redis until a worker takes it); an edit keeps the comment's choice unless it sends its own",
+}
+SETTINGS_PROPERTIES = {
+    "text_retention_days": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": site_settings.MAX_RETENTION_DAYS,
+        "description": "Days a text is kept after its last decision (default 365); null: forever",
+    },
+    "appeal_url": {
+        "type": ["string", "null"],
+        "maxLength": 2000,
+        "pattern": "^https?://[^ ]+$",
+        "description": "Where the site's readers appeal (http or https); null: the API",
+    },
+}
 
 
 def schemas(config: Config) -> dict[str, Any]:
@@ -141,6 +183,7 @@ def schemas(config: Config) -> dict[str, Any]:
                     "maxLength": int(config["MAX_TEXT_CHARS"]),
                 },
                 "id": {"type": "string", "description": "If sent, the stored one"},
+                "store_text": STORE_TEXT,
                 "article": {
                     "type": "object",
                     "properties": {"title": optional_text, "url": optional_text},
@@ -150,6 +193,16 @@ def schemas(config: Config) -> dict[str, Any]:
                     "properties": {"name": {"type": "string", "maxLength": 200}},
                 },
             },
+        },
+        "SiteSettings": {
+            "type": "object",
+            "required": ["text_retention_days", "appeal_url"],
+            "properties": SETTINGS_PROPERTIES,
+        },
+        "SiteSettingsChange": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": SETTINGS_PROPERTIES,
         },
         "Revision": {
             "type": "object",

@@ -465,6 +465,8 @@ EVENTS = ["comment.decided", "comment.moderated", "comment.reported"]
 
 
 def schemas(config: Config) -> dict[str, Any]:
+    from service.docs import openapi_lifecycle  # imports this module's helpers
+
     max_text = int(config["MAX_TEXT_CHARS"])
     identifier = {"type": "string", "minLength": 1, "maxLength": 200}
     score = {
@@ -529,6 +531,7 @@ def schemas(config: Config) -> dict[str, Any]:
                     "properties": {"id": identifier, "name": {"type": "string", "maxLength": 200}},
                 },
                 "parent_id": identifier,
+                "store_text": openapi_lifecycle.STORE_TEXT,
             },
         },
         "Comment": {

@@ -172,9 +172,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
-                "segments": highlight.segments(
-                    row["text"], highlight.spans_of(reasons, len(row["text"]))
-                ),
+                "segments": _segments(row, reasons),
                 "reasons": reasons,
                 "strongest": strongest_guideline(reasons),
                 "top_score": row["top_score"],
@@ -192,6 +190,16 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
             }
         )
     return items
+
+
+# Shown instead of a comment posted with "store_text": false (its text was never stored).
+TEXT_NOT_STORED = "text not stored"
+
+
+def _segments(row: dict, reasons: list[dict]) -> list:
+    if row["text_state"] == lifecycle.NOT_STORED:
+        return highlight.segments(TEXT_NOT_STORED, [])
+    return highlight.segments(row["text"], highlight.spans_of(reasons, len(row["text"])))
 
 
 def _author_counts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str], dict]:

@@ -274,4 +274,5 @@ from service.storage import (  # noqa: E402, F401
     lifecycle,
     moderation,
     policies,
+    site_settings,
 )

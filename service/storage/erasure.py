@@ -1,8 +1,9 @@
 """Erasing what a comment's author wrote, everywhere the database keeps a copy of it.
 
 What goes: the text of every revision, the author's name, the article title, the evidence
-quotes and rule details in every decision's reasons (machine, shadow and moderator), moderator
-notes, readers' report reasons, and the same fields in the stored webhook bodies. What stays:
+quotes (their offsets stay) and rule details in every decision's reasons (machine, shadow and
+moderator), moderator notes, readers' report reasons, and the same fields in the stored webhook
+bodies. What stays:
 ids, timestamps, statuses, and each decision's action, guideline, scores, model and moderator,
 so counts, the audit trail and the model's track record stay true.
 
@@ -75,8 +76,22 @@ def _erase_decisions(conn: sa.Connection, ids: list[str]) -> None:
 
 
 def redact_reasons(reasons: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """Reasons without the quoted words or the rule details (a link's address, a word seen)."""
-    return [{**reason, "evidence": [], "detail": ""} for reason in reasons or []]
+    """Reasons without the quoted words or the rule details (a link's address, a word seen);
+    the evidence keeps its offsets, which say where in the text without saying what."""
+    return [
+        {
+            **reason,
+            "evidence": [_offsets(span) for span in reason.get("evidence") or []],
+            "detail": "",
+        }
+        for reason in reasons or []
+    ]
+
+
+def _offsets(span: Any) -> dict[str, Any]:
+    if not isinstance(span, dict):
+        return {}
+    return {key: span[key] for key in ("start", "end") if key in span}
 
 
 def redact_view(view: dict[str, Any]) -> dict[str, Any]:
