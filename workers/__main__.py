@@ -18,8 +18,7 @@ from rq.exceptions import StopRequested
 
 from models import langid
 from service import create_app
-from service.ops import retention
-from service.transport import broker, sweeper
+from service.transport import broker, retention, sweeper
 from workers import runtime, sync
 
 log = logging.getLogger("workers")

@@ -45,14 +45,13 @@ def put_comment_by_external_id():
 
 
 def _edit(site: dict[str, Any], find):
+    with db.engine().connect() as conn:
+        _existing(find(conn))  # an unknown or deleted comment is 404 or 410 whatever was sent
     wait_ms = wait_ms_arg()
     body = json_body()
     text, changes = _edit_fields(body)
     with db.engine().begin() as conn:
-        comment = find(conn)
-        if comment is None:
-            raise Problem(404, "Not Found", "No such comment for this site.")
-        refuse_if_deleted(comment)
+        comment = _existing(find(conn))  # read again in the transaction that writes it
         _check_same_comment(body, comment)
         if comment["text"] == text and comment.get("text_state") is None:
             # The text it already has: a retry of this edit, or no edit at all.
@@ -74,6 +73,13 @@ def _edit(site: dict[str, Any], find):
         view = store.comment_view(conn, comment)
     _forget_old_signal(comment["id"])
     return queue_and_answer(comment, view, wait_ms)
+
+
+def _existing(comment: dict[str, Any] | None) -> dict[str, Any]:
+    if comment is None:
+        raise Problem(404, "Not Found", "No such comment for this site.")
+    refuse_if_deleted(comment)
+    return comment
 
 
 def _was_stored(comment: dict[str, Any]) -> bool:

@@ -13,9 +13,8 @@ from service.api import bp
 from service.api.comments import external_id_arg
 from service.http.auth import require_site
 from service.http.problems import Problem
-from service.ops import erasure_jobs
 from service.storage import db, lifecycle, store
-from service.transport import broker
+from service.transport import broker, erasure_jobs
 
 
 @bp.delete("/comments/<comment_id>")
@@ -47,11 +46,13 @@ def _delete(comment: dict | None):
 def erase_author(author_id: str):
     """Erase every comment of this author on the key's site (a reader's right to erasure)."""
     site = require_site()
-    if len(author_id) > 200:
-        raise Problem(404, "Not Found", "No such author for this site.")
-    job = erasure_jobs.erase_author(
-        current_app.extensions["db_engine"], broker.connection(), site["id"], author_id
-    )
+    job = None
+    if len(author_id) <= 200:  # longer than any stored author id
+        job = erasure_jobs.erase_author(
+            current_app.extensions["db_engine"], broker.connection(), site["id"], author_id
+        )
+    if job is None:
+        raise Problem(404, "Not Found", "This author has no comments on this site.")
     response = jsonify(job)
     response.status_code = 202
     response.headers["Location"] = url_for("api.get_erasure", job_id=job["id"])

@@ -8,9 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service.cli.types import FiniteFloat
-from service.ops import retention
 from service.storage import db
-from service.transport import broker, sweeper
+from service.transport import broker, retention, sweeper
 
 comments_cli = AppGroup("comments", help="Operate on stored comments.")
 

@@ -102,7 +102,8 @@ def lifecycle_paths(config: Config) -> dict[str, Any]:
             "delete": {
                 "summary": "Erase every comment of one author on this site (right to erasure)",
                 "description": "Runs to the end before answering; the job can be read again "
-                "at its Location. Idempotent: erasing again finds nothing new.",
+                "at its Location. Idempotent: erasing again finds nothing new. 404 when the "
+                "author has no comment on this site.",
                 "tags": ["erasure"],
                 "parameters": [path_param("author_id")],
                 "responses": {

@@ -58,8 +58,8 @@ def test_since_leaves_out_older_decisions(app):
 def test_export_labels_leaves_out_erased_comments_and_labels_old_revisions_with_their_text(
     app, runner
 ):
-    from service.ops import erasure_jobs
     from service.storage import lifecycle
+    from service.transport import erasure_jobs
 
     site_id, _ = make_site(app)
     erased = add_comment(app, site_id, "you are an idiot", "gone")

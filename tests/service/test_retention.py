@@ -8,9 +8,8 @@ import sqlalchemy as sa
 
 from service.moderation import queue_data
 from service.moderation.users import User
-from service.ops import retention
 from service.storage import db, lifecycle
-from service.transport import broker
+from service.transport import broker, retention
 from tests.conftest import make_site, work_queue
 from tests.service.test_comments_api import auth, post
 from tests.service.test_erasure import body, text_left

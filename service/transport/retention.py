@@ -18,9 +18,8 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from service.ops import erasure_jobs
 from service.storage import db, erasure, lifecycle, site_settings
-from service.transport import sweeper
+from service.transport import erasure_jobs, sweeper
 
 
 def due_query(site_id: str, cutoff: datetime) -> sa.Select:

@@ -45,19 +45,12 @@ def forget_in_redis(conn: redis.Redis, ids: list[str]) -> None:
             conn.delete(*keys)
 
 
-def erase_author(engine: Engine, conn: redis.Redis, site_id: str, author_id: str) -> dict:
-    """Erase every comment of one author on one site, and the job row that reports it."""
-    job_id = new_job_id()
-    with engine.begin() as dbconn:
-        dbconn.execute(
-            lifecycle.erasure_jobs.insert().values(
-                id=job_id,
-                site_id=site_id,
-                author_id=author_id,
-                status="running",
-                created_at=db.utcnow(),
-            )
-        )
+def erase_author(
+    engine: Engine, conn: redis.Redis, site_id: str, author_id: str
+) -> dict[str, Any] | None:
+    """Erase every comment of one author on one site, and keep the job row that reports it;
+    None when the author has no comment on the site (their rows stay after an erasure, so
+    erasing again finds them, and reports that nothing new was erased)."""
     c = db.comments
     with engine.connect() as dbconn:
         ids = list(
@@ -67,16 +60,28 @@ def erase_author(engine: Engine, conn: redis.Redis, site_id: str, author_id: str
                 .order_by(c.c.created_at, c.c.id)
             ).scalars()
         )
+    if not ids:
+        return None
+    job_id = new_job_id()
+    with engine.begin() as dbconn:
+        dbconn.execute(
+            lifecycle.erasure_jobs.insert().values(
+                id=job_id,
+                site_id=site_id,
+                author_id=author_id,
+                status="running",
+                comments=len(ids),
+                created_at=db.utcnow(),
+            )
+        )
     newly = erase_ids(engine, conn, ids, lifecycle.DELETED)
     with engine.begin() as dbconn:
         dbconn.execute(
             lifecycle.erasure_jobs.update()
             .where(lifecycle.erasure_jobs.c.id == job_id)
-            .values(
-                status="finished", comments=len(ids), newly_erased=newly, finished_at=db.utcnow()
-            )
+            .values(status="finished", newly_erased=newly, finished_at=db.utcnow())
         )
-        return get_job(dbconn, job_id, site_id) or {}
+        return get_job(dbconn, job_id, site_id)
 
 
 def get_job(dbconn: sa.Connection, job_id: str, site_id: str) -> dict[str, Any] | None:
