@@ -7,6 +7,7 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 
 def init_app(app: Flask) -> None:
     from service.api import (  # noqa: F401  (registers the routes on bp)
+        appeals,
         comment_edits,
         comments,
         erasure,

@@ -116,6 +116,46 @@ def lifecycle_paths(config: Config) -> dict[str, Any]:
                 },
             }
         },
+        "/v1/comments/{comment_id}/appeals": {
+            "post": {
+                "summary": "File a reader's appeal against a rejection",
+                "description": "One open appeal per comment. It waits in the moderators' Appeals "
+                "queue; a moderator who did not take the rejection upholds or reverses it, and "
+                "`comment.appeal_decided` is sent.",
+                "tags": ["comments"],
+                "parameters": [path_param("comment_id")],
+                "requestBody": json_body(
+                    {
+                        "type": "object",
+                        "required": ["reason"],
+                        "properties": {"reason": {"type": "string", "minLength": 1}},
+                    }
+                ),
+                "responses": {
+                    "201": json_response("Filed", ref("Appeal")),
+                    **problems(400, 401, 404, 413, 415, 422, 429),
+                    **_problem(409, "Not rejected, or an appeal is already open"),
+                    **GONE,
+                },
+            },
+            "get": {
+                "summary": "The comment's appeals, oldest first, with their state",
+                "tags": ["comments"],
+                "parameters": [path_param("comment_id")],
+                "responses": {
+                    "200": json_response(
+                        "The appeals",
+                        {
+                            "type": "object",
+                            "required": ["appeals"],
+                            "properties": {"appeals": {"type": "array", "items": ref("Appeal")}},
+                        },
+                    ),
+                    **problems(401, 404, 429),
+                    **GONE,
+                },
+            },
+        },
         "/v1/site/settings": {
             "get": {
                 "summary": "The site's text retention period and appeal address",
@@ -204,6 +244,42 @@ def schemas(config: Config) -> dict[str, Any]:
             "type": "object",
             "additionalProperties": False,
             "properties": SETTINGS_PROPERTIES,
+        },
+        "Appeal": {
+            "type": "object",
+            "required": ["id", "status", "reason"],
+            "properties": {
+                "id": {"type": "integer"},
+                "status": {"enum": ["open", "upheld", "reversed"]},
+                "reason": {"type": "string"},
+                "moderator": NULLABLE_STRING,
+                "note": NULLABLE_STRING,
+                "created_at": NULLABLE_STRING,
+                "decided_at": NULLABLE_STRING,
+            },
+        },
+        "Statement": {
+            "type": "object",
+            "description": "The statement of reasons for a withheld or rejected comment",
+            "required": ["decision", "automated", "text"],
+            "properties": {
+                "decision": {"enum": ["withheld", "rejected"]},
+                "guideline": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "title": {"type": "string"},
+                        "rule": {"type": "string"},
+                    },
+                },
+                "automated": {"type": "boolean"},
+                "evidence": {"type": "array", "items": {"type": "string"}},
+                "appeal": {
+                    "type": ["object", "null"],
+                    "properties": {"url": NULLABLE_STRING, "api": {"type": "string"}},
+                },
+                "text": {"type": "string", "description": "Plain language, to show the reader"},
+            },
         },
         "Revision": {
             "type": "object",

@@ -461,7 +461,7 @@ ATTRIBUTES = [
     "THREAT",
     "SPAM",
 ]
-EVENTS = ["comment.decided", "comment.moderated", "comment.reported"]
+EVENTS = ["comment.decided", "comment.moderated", "comment.reported", "comment.appeal_decided"]
 
 
 def schemas(config: Config) -> dict[str, Any]:
@@ -559,6 +559,7 @@ def schemas(config: Config) -> dict[str, Any]:
                 "revisions": {"type": "array", "items": ref("Revision")},
                 "text_state": {"enum": [None, "not_stored", "expired"]},
                 "decision": {"oneOf": [{"type": "null"}, ref("Decision")]},
+                "appeal": {"oneOf": [{"type": "null"}, ref("Appeal")]},
             },
         },
         "Decision": {
@@ -573,6 +574,7 @@ def schemas(config: Config) -> dict[str, Any]:
                 "policy_version": {"type": ["integer", "null"]},
                 "moderator": NULLABLE_STRING,
                 "revision": {"type": "integer", "minimum": 1, "description": "The one judged"},
+                "statement": ref("Statement"),
                 "decided_at": NULLABLE_STRING,
             },
         },

@@ -12,10 +12,11 @@ from service.http.parsing import ascii_int
 from service.moderation import claims, highlight
 from service.moderation.users import User
 from service.storage import db, lifecycle
+from service.storage.appeals import appeals
 from service.storage.moderation import reports
 
 PAGE_SIZE = 50
-VIEWS = ("held", "reported")
+VIEWS = ("held", "reported", "appeals")
 ORDERS = ("oldest", "score")
 
 
@@ -85,6 +86,15 @@ def _not_erased(c: sa.Table) -> sa.ColumnElement[bool]:
     return sa.or_(c.c.text_state.is_(None), c.c.text_state.not_in(lifecycle.ERASED))
 
 
+def _open_appeals(conn: sa.Connection, comment_ids: list[str]) -> dict[str, dict]:
+    if not comment_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(appeals).where(appeals.c.comment_id.in_(comment_ids), appeals.c.status == "open")
+    )
+    return {row.comment_id: dict(row._mapping) for row in rows}
+
+
 def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict], bool]:
     """(items of one page, whether more match than the page shows)."""
     sites = {s["id"]: s["name"] for s in visible_sites(conn, user)}
@@ -101,6 +111,9 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
     if filters.view == "reported":
         open_ = sa.select(reports.c.comment_id).where(reports.c.resolved_decision_id.is_(None))
         query = query.where(c.c.status == "approved", c.c.id.in_(open_))
+    elif filters.view == "appeals":
+        appealed = sa.select(appeals.c.comment_id).where(appeals.c.status == "open")
+        query = query.where(c.c.status == "rejected", c.c.id.in_(appealed))
     else:
         query = query.where(c.c.status == "held")
     if filters.article:
@@ -164,6 +177,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     parents = _parent_texts(conn, rows)
     held_by = claims.holders(ids)
     reported = open_reports(conn, ids)
+    appealed = _open_appeals(conn, ids)
     items = []
     for row in rows:
         reasons = row["reasons"] or []
@@ -187,6 +201,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "created_at": db.isoformat(row["created_at"]),
                 "claimed_by": held_by.get(row["id"]),
                 "reports": reported.get(row["id"], []),
+                "appeal": appealed.get(row["id"]),
             }
         )
     return items

@@ -2,10 +2,10 @@
 
 What goes: the text of every revision, the author's name, the article title, the evidence
 quotes (their offsets stay) and rule details in every decision's reasons (machine, shadow and
-moderator), moderator notes, readers' report reasons, and the same fields in the stored webhook
-bodies. What stays:
-ids, timestamps, statuses, and each decision's action, guideline, scores, model and moderator,
-so counts, the audit trail and the model's track record stay true.
+moderator), moderator notes, readers' report and appeal reasons (and the appeal's note), and the
+same fields in the stored webhook bodies (whose statements of reasons, which quote, are dropped).
+What stays: ids, timestamps, statuses, and each decision's action, guideline, scores, model and
+moderator, so counts, the audit trail and the model's track record stay true.
 
 Every table's text columns are checked against this list by tests/service/test_erasure.py: a new
 table or column that can hold a copy of a comment must be added here.
@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage import db, lifecycle
+from service.storage import appeals, db, lifecycle
 from service.storage.integrations import webhook_deliveries
 from service.storage.moderation import reports
 
@@ -58,6 +58,11 @@ def erase_comments(conn: sa.Connection, comment_ids: Sequence[str], state: str) 
     )
     _erase_decisions(conn, ids)
     conn.execute(reports.update().where(reports.c.comment_id.in_(ids)).values(reason=""))
+    conn.execute(
+        appeals.appeals.update()
+        .where(appeals.appeals.c.comment_id.in_(ids))
+        .values(reason="", note=None)
+    )
     _erase_deliveries(conn, ids)
     return ids
 
@@ -105,8 +110,10 @@ def redact_view(view: dict[str, Any]) -> dict[str, Any]:
     if isinstance(decision, dict):
         decision = {**decision, "reasons": redact_reasons(decision.get("reasons"))}
         if isinstance(decision.get("statement"), dict):
-            decision["statement"] = None
+            decision["statement"] = None  # it quotes the text
         out["decision"] = decision
+    if isinstance(out.get("appeal"), dict):
+        out["appeal"] = {**out["appeal"], "reason": "", "note": None}
     return out
 
 

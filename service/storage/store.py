@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage import db, lifecycle, policies
+from service.storage import appeals, db, lifecycle, policies, site_settings, statements
 
 STATUS_BY_ACTION = {"approve": "approved", "hold": "held", "reject": "rejected"}
 
@@ -111,6 +111,14 @@ def _drop_decisions(conn: sa.Connection, decision_ids: list[int]) -> None:
 def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
     """The comment as the API shows it to its site."""
     decision = get_decision(conn, comment["decision_id"])
+    decision_json = decision_view(decision) if decision else None
+    appeal = None
+    if decision is not None:  # a new comment (the POST) costs no query for these
+        if decision["action"] in ("hold", "reject"):
+            url = site_settings.get(conn, comment["site_id"])["appeal_url"]
+            decision_json["statement"] = statements.statement(comment, decision, url)
+        latest = appeals.latest_for(conn, comment["id"])
+        appeal = appeals.view(latest) if latest else None
     return {
         "id": comment["id"],
         "external_id": comment["external_id"],
@@ -127,7 +135,9 @@ def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
         "revisions": lifecycle.revisions(conn, comment),
         # null while the text is stored; "not_stored" (store_text false) or "expired" (retention).
         "text_state": comment.get("text_state"),
-        "decision": decision_view(decision) if decision else None,
+        "decision": decision_json,
+        # The latest appeal against a rejection (see service.storage.appeals), or null.
+        "appeal": appeal,
     }
 
 

@@ -1,7 +1,8 @@
 """Events about comments that other parts react to (webhooks to the site, metrics).
 
 Called after the change is committed, by the worker (`comment.decided`), the moderator UI
-(`comment.moderated`) and the reports API (`comment.reported`). Subscribers register with
+(`comment.moderated`, and `comment.appeal_decided` when that settles an appeal) and the
+reports API (`comment.reported`). Subscribers register with
 `subscribe`; the webhooks package registers one that queues deliveries.
 """
 
@@ -14,7 +15,12 @@ import sqlalchemy as sa
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPES = ("comment.decided", "comment.moderated", "comment.reported")
+EVENT_TYPES = (
+    "comment.decided",
+    "comment.moderated",
+    "comment.reported",
+    "comment.appeal_decided",
+)
 
 # (site id, comment id) of each comment an event is about.
 CommentRef = tuple[str, str]

@@ -53,7 +53,12 @@ def test_decided_comment_is_delivered_signed_to_the_receiver(hook_app: Flask) ->
     with Receiver() as receiver:
         hook = register(client, key, receiver.url)
         assert hook["secret"].startswith("whsec_")
-        assert hook["events"] == ["comment.decided", "comment.moderated", "comment.reported"]
+        assert hook["events"] == [
+            "comment.decided",
+            "comment.moderated",
+            "comment.reported",
+            "comment.appeal_decided",
+        ]
         posted = client.post("/v1/comments", json=COMMENT, headers=auth(key)).get_json()
         work_queue(hook_app)
         work_webhooks(hook_app)

@@ -29,6 +29,7 @@ EVERY_COPY = {
     "decisions.reasons",
     "decisions.note",
     "reports.reason",
+    "appeals.reason",
     "webhook_deliveries.payload",
 }
 
@@ -84,6 +85,12 @@ def everything_about(app, key: str, site_id: str, external_id: str, author: str)
                 .where(db.decisions.c.comment_id == created["id"])
                 .values(note="Zorblax again")
             )
+    appealed = client.post(
+        f"/v1/comments/{created['id']}/appeals",
+        json={"reason": "Zorblax was only quoting"},
+        headers=auth(key),
+    )
+    assert appealed.status_code == 201, appealed.json
     return created["id"]
 
 
