@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service.cli.types import FiniteFloat
-from service.storage import db
+from service.storage import appeals, db
 from service.transport import broker, retention, sweeper
 
 comments_cli = AppGroup("comments", help="Operate on stored comments.")
@@ -36,6 +36,18 @@ def purge(dry_run: bool) -> None:
     for site_id, n in counts.items():
         click.echo(f"{site_id}\t{n}")
     click.echo(f"{verb} the texts of {sum(counts.values())} comments in {len(counts)} sites")
+
+
+@comments_cli.command("appeals")
+def appeal_counts() -> None:
+    """Appeals per guideline of the appealed decision: open, upheld, reversed, withdrawn."""
+    with db.engine().connect() as conn:
+        counts = appeals.counts_by_guideline(conn)
+    click.echo("guideline\tappeals\topen\tupheld\treversed\twithdrawn")
+    for code, n in sorted(counts.items()):
+        click.echo(
+            f"{code}\t{n['appeals']}\t{n['open']}\t{n['upheld']}\t{n['reversed']}\t{n['withdrawn']}"
+        )
 
 
 @comments_cli.command("counts")

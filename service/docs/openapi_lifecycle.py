@@ -250,7 +250,7 @@ def schemas(config: Config) -> dict[str, Any]:
             "required": ["id", "status", "reason"],
             "properties": {
                 "id": {"type": "integer"},
-                "status": {"enum": ["open", "upheld", "reversed"]},
+                "status": {"enum": ["open", "upheld", "reversed", "withdrawn"]},
                 "reason": {"type": "string"},
                 "moderator": NULLABLE_STRING,
                 "note": NULLABLE_STRING,

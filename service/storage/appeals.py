@@ -3,7 +3,8 @@
 A site files one on a reader's behalf (POST /v1/comments/<id>/appeals); the comment then waits in
 the moderators' Appeals queue. A moderator who did not take the appealed decision upholds it
 (reject again) or reverses it (approve); that decision is stored like any other (so it is a
-training label) and resolves the appeal. An undo of it reopens the appeal.
+training label) and resolves the appeal. An undo of it reopens the appeal; an edit or an erasure
+of the comment withdraws it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from service.storage.db import metadata
 from service.storage.statements import main_guideline
 
 OPEN, UPHELD, REVERSED = "open", "upheld", "reversed"
+# The appealed text is gone: edited (the new revision gets its own decision) or erased.
+WITHDRAWN = "withdrawn"
 MAX_REASON_CHARS = 2000
 
 appeals = sa.Table(
@@ -115,6 +118,14 @@ def resolve(
     return outcome
 
 
+def withdraw_open(conn: sa.Connection, comment_ids: list[str]) -> None:
+    conn.execute(
+        appeals.update()
+        .where(appeals.c.comment_id.in_(comment_ids), appeals.c.status == OPEN)
+        .values(status=WITHDRAWN, decided_at=db.utcnow())
+    )
+
+
 def reopen_resolved_by(conn: sa.Connection, decision_id: int) -> None:
     """An undone appeal decision leaves the appeal open again."""
     conn.execute(
@@ -145,7 +156,7 @@ def counts_by_guideline(conn: sa.Connection, site_ids: list[str] | None = None) 
     out: dict[str, dict] = {}
     for reasons, status in conn.execute(query):
         code = main_guideline(reasons or []) or "none"
-        counts = out.setdefault(code, {"appeals": 0, "open": 0, "upheld": 0, "reversed": 0})
+        counts = out.setdefault(code, {"appeals": 0, OPEN: 0, UPHELD: 0, REVERSED: 0, WITHDRAWN: 0})
         counts["appeals"] += 1
         counts[status] += 1
     return out

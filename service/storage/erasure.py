@@ -58,6 +58,7 @@ def erase_comments(conn: sa.Connection, comment_ids: Sequence[str], state: str) 
     )
     _erase_decisions(conn, ids)
     conn.execute(reports.update().where(reports.c.comment_id.in_(ids)).values(reason=""))
+    appeals.withdraw_open(conn, ids)
     conn.execute(
         appeals.appeals.update()
         .where(appeals.appeals.c.comment_id.in_(ids))

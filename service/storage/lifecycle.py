@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage import db
+from service.storage import appeals, db
 from service.storage.db import metadata
 
 # comments.text_state: NULL while the text is stored, otherwise why it is not.
@@ -103,6 +103,7 @@ def store_revision(
     )
     if updated.rowcount != 1:
         raise EditConflict(comment["id"])
+    appeals.withdraw_open(conn, [comment["id"]])  # it contested the old text's decision
     return {**comment, **values}
 
 

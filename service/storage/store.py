@@ -112,11 +112,13 @@ def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
     """The comment as the API shows it to its site."""
     decision = get_decision(conn, comment["decision_id"])
     decision_json = decision_view(decision) if decision else None
+    if decision is not None and decision["action"] in ("hold", "reject"):
+        url = site_settings.get(conn, comment["site_id"])["appeal_url"]
+        decision_json["statement"] = statements.statement(comment, decision, url)
     appeal = None
-    if decision is not None:  # a new comment (the POST) costs no query for these
-        if decision["action"] in ("hold", "reject"):
-            url = site_settings.get(conn, comment["site_id"])["appeal_url"]
-            decision_json["statement"] = statements.statement(comment, decision, url)
+    # Only a decided or an edited comment can have been appealed: a new one (the POST, the hot
+    # path) costs no query.
+    if decision is not None or lifecycle.current_revision(comment) > 1:
         latest = appeals.latest_for(conn, comment["id"])
         appeal = appeals.view(latest) if latest else None
     return {

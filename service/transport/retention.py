@@ -18,19 +18,22 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from service.storage import db, erasure, lifecycle, site_settings
+from service.storage import appeals, db, erasure, lifecycle, site_settings
 from service.transport import erasure_jobs, sweeper
 
 
 def due_query(site_id: str, cutoff: datetime) -> sa.Select:
     """Ids of the site's comments whose last decision is older than cutoff and that still hold
     what their author wrote (a text, or a name and title when the text was never stored)."""
-    c, d = db.comments, db.decisions
+    c, d, a = db.comments, db.decisions, appeals.appeals
     keeps_text = sa.or_(c.c.text_state.is_(None), c.c.text_state == lifecycle.NOT_STORED)
+    # An open appeal still needs the text a moderator will judge again.
+    appealed = sa.select(a.c.comment_id).where(a.c.status == appeals.OPEN)
     return (
         sa.select(c.c.id)
         .join(d, d.c.id == c.c.decision_id)
         .where(c.c.site_id == site_id, keeps_text, d.c.created_at < cutoff)
+        .where(c.c.id.not_in(appealed))
     )
 
 

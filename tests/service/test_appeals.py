@@ -149,3 +149,44 @@ def test_bad_appeals_are_problems(app, client):
     assert client.post(f"/v1/comments/{rejected}/appeals", json={"reason": "r"}).status_code == 401
     client.delete(f"/v1/comments/{rejected}", headers=auth(key))
     assert appeal(client, key, rejected).status_code == 410
+
+
+def test_an_edit_withdraws_the_open_appeal_and_counts_say_so(app, client):
+    site_id, key = make_site(app)
+    reversed_id = rejected_comment(app, site_id)
+    edited_id = rejected_comment(app, site_id)
+    for comment_id in (reversed_id, edited_id):
+        assert appeal(client, key, comment_id).status_code == 201
+    from service.moderation import actions
+    from service.moderation.users import User
+
+    with app.app_context():
+        actions.decide(
+            app.extensions["db_engine"],
+            User(id=1, name="mo", role="moderator", sites=(site_id,)),
+            reversed_id,
+            "approve",
+            None,
+        )
+    client.put(f"/v1/comments/{edited_id}", json={"text": "I take it back"}, headers=auth(key))
+    assert get(client, key, edited_id)["appeal"]["status"] == "withdrawn"
+    result = app.test_cli_runner().invoke(args=["comments", "appeals"])
+    assert result.exit_code == 0, result.output
+    assert "abuse\t2\t0\t0\t1\t1" in result.output.splitlines()
+
+
+def test_retention_leaves_a_comment_with_an_open_appeal_alone(app, client):
+    from datetime import timedelta
+
+    from service.transport import retention
+
+    site_id, key = make_site(app)
+    client.patch("/v1/site/settings", json={"text_retention_days": 1}, headers=auth(key))
+    appealed, plain = rejected_comment(app, site_id), rejected_comment(app, site_id)
+    appeal(client, key, appealed)
+    with app.extensions["db_engine"].begin() as conn:
+        conn.execute(db.decisions.update().values(created_at=db.utcnow() - timedelta(days=5)))
+    engine, redis = app.extensions["db_engine"], app.extensions["redis"]
+    assert retention.purge(engine, redis) == {site_id: 1}
+    assert get(client, key, plain)["text_state"] == "expired"
+    assert get(client, key, appealed)["text_state"] is None
