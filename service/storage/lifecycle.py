@@ -74,16 +74,6 @@ def store_revision(
     now = db.utcnow()
     current = current_revision(comment)
     started = _revision_started(conn, comment)
-    conn.execute(
-        comment_revisions.insert().values(
-            comment_id=comment["id"],
-            revision=current,
-            text=comment["text"],
-            text_state=comment.get("text_state"),
-            created_at=started,
-            replaced_at=now,
-        )
-    )
     values = {
         **changes,
         "text": text,
@@ -92,6 +82,8 @@ def store_revision(
         "decision_id": None,
         "updated_at": now,
     }
+    # The guarded update first: it takes the row's lock, so of two edits of one revision the
+    # second waits, then finds the revision moved on and changes nothing.
     updated = conn.execute(
         db.comments.update()
         .where(
@@ -103,6 +95,16 @@ def store_revision(
     )
     if updated.rowcount != 1:
         raise EditConflict(comment["id"])
+    conn.execute(
+        comment_revisions.insert().values(
+            comment_id=comment["id"],
+            revision=current,
+            text=comment["text"],
+            text_state=comment.get("text_state"),
+            created_at=started,
+            replaced_at=now,
+        )
+    )
     appeals.withdraw_open(conn, [comment["id"]])  # it contested the old text's decision
     return {**comment, **values}
 

@@ -214,3 +214,36 @@ def test_bad_edits_are_problems(app, client):
     assert no_id.status_code == 422
     assert put(client, key, created["id"], {"text": "x"}, "?wait=abc").status_code == 422
     assert client.put(f"/v1/comments/{created['id']}", json={"text": "x"}).status_code == 401
+
+
+def test_two_edits_of_one_revision_at_once_store_one_and_refuse_the_other(server_app):
+    import threading
+    import time
+
+    _, key = make_site(server_app)
+    client = server_app.test_client()
+    created = post(client, key, comment_body("both", CIVIL)).json
+    engine = server_app.extensions["db_engine"]
+    with engine.connect() as conn:
+        read = store.get_comment(conn, created["id"])
+    outcome: list[str] = []
+
+    def second_edit() -> None:
+        try:
+            with engine.begin() as conn:
+                lifecycle.store_revision(conn, dict(read), "second edit", {})
+            outcome.append("stored")
+        except lifecycle.EditConflict:
+            outcome.append("conflict")
+
+    with engine.begin() as conn:
+        lifecycle.store_revision(conn, dict(read), "first edit", {})
+        other = threading.Thread(target=second_edit)
+        other.start()
+        time.sleep(0.3)  # the second edit is now waiting for this transaction's lock
+    other.join(timeout=30)
+    assert outcome == ["conflict"]
+    with engine.connect() as conn:
+        assert store.get_comment(conn, created["id"])["text"] == "first edit"
+        history = conn.execute(sa.select(lifecycle.comment_revisions.c.text)).scalars().all()
+    assert history == [CIVIL]
