@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from service.moderation import queue_data
@@ -116,6 +118,31 @@ def test_purge_erases_only_texts_past_their_sites_retention(server_app):
             ).scalar()
             is None
         )
+
+
+@pytest.fixture
+def expired_comment(app) -> tuple[str, str]:
+    """(site key, id) of a comment decided 5 days ago on a site that keeps texts for 1 day."""
+    client = app.test_client()
+    _, key = make_site(app)
+    settings(client, key, {"text_retention_days": 1})
+    comment_id = post(client, key, body("expired")).json["id"]
+    work_queue(app)
+    decided_days_ago(app, comment_id, 5)
+    return key, comment_id
+
+
+def test_a_worker_process_purges_on_its_own(app, expired_comment, worker_process):
+    key, comment_id = expired_comment
+    client = app.test_client()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if client.get(f"/v1/comments/{comment_id}", headers=auth(key)).json["text_state"]:
+            break
+        time.sleep(0.2)
+    assert client.get(f"/v1/comments/{comment_id}", headers=auth(key)).json["text_state"] == (
+        "expired"
+    )
 
 
 def test_only_one_process_purges_per_interval(app):
