@@ -115,6 +115,21 @@ _ALL = (
         (),
         "author history",
     ),
+    # Moderators' decisions about an author (issue 18): every reason must name a code.
+    Guideline(
+        "banned_author",
+        "Banned author",
+        "The site's moderators banned this commenter; their new comments are rejected.",
+        (),
+        "author standing",
+    ),
+    Guideline(
+        "author_hold",
+        "Author on review",
+        "The site's moderators review every comment by this commenter before it appears.",
+        (),
+        "author standing",
+    ),
 )
 
 GUIDELINES: dict[str, Guideline] = {g.code: g for g in _ALL}

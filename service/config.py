@@ -50,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     # How many proxies (load balancers) in front set X-Forwarded-For/-Proto/-Host. 0 trusts none:
     # a client could otherwise forge its address and dodge the per-address login limit.
     "TRUSTED_PROXIES": 0,
+    # How often the moderator pages refresh the queue counts in the navigation (seconds).
+    "COUNTS_REFRESH_SECONDS": 15,
+    # How long a worker keeps an author's standing (trusted / always hold / banned) before it
+    # reads it again: a ban applies to comments decided this long after it, at the latest.
+    "AUTHOR_STANDING_CACHE_SECONDS": 5.0,
 }
 
 

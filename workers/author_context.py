@@ -6,11 +6,18 @@
   runs twice does not count its own comment twice.
 - New commenter and author history: one indexed query on the author's latest comments on the site
   (their statuses carry a moderator's later decision over the machine's).
+- Standing (trusted / always hold / banned, set by moderators or the site): one primary-key
+  lookup, kept per process for AUTHOR_STANDING_CACHE_SECONDS, since most authors have none and
+  a busy thread asks about the same few authors again and again.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import redis
@@ -19,7 +26,7 @@ import sqlalchemy as sa
 from models.policy import Policy
 from models.rules import AuthorContext, fingerprint
 from models.rules.author import context_from_history, history_limit
-from service.storage import db
+from service.storage import authors, db
 
 # A spam wave can post one text thousands of times; counting needs only the latest few hundred.
 MAX_REMEMBERED = 500
@@ -133,6 +140,34 @@ def history(
     return [decided.get(r.id, r.status) for r in rows]
 
 
+MAX_CACHED_STANDINGS = 10_000
+# (site, author) -> (read at, standing, when it expires or None)
+_standings: OrderedDict[tuple[str, str], tuple[float, str, datetime | None]] = OrderedDict()
+_standings_lock = threading.Lock()
+
+
+def standing_of(conn: sa.Connection, site_id: str, author_id: str, cache_seconds: float) -> str:
+    """The author's standing on the site ("" for none), read at most every `cache_seconds`.
+
+    A suspension ends on time: a cached standing past its expiry reads as none.
+    """
+    key = (site_id, author_id)
+    now = time.monotonic()
+    with _standings_lock:
+        cached = _standings.get(key)
+    if cached is not None and now - cached[0] < cache_seconds:
+        expires = cached[2]
+        return "" if expires is not None and expires <= db.utcnow() else cached[1]
+    found = authors.get_standing(conn, site_id, author_id)
+    entry = (now, found["standing"], found["expires_at"]) if found else (now, "", None)
+    with _standings_lock:
+        _standings[key] = entry
+        _standings.move_to_end(key)
+        while len(_standings) > MAX_CACHED_STANDINGS:
+            _standings.popitem(last=False)
+    return entry[1]
+
+
 def author_context(
     engine: sa.Engine,
     conn: redis.Redis,
@@ -140,6 +175,7 @@ def author_context(
     policy: Policy,
     decided: Mapping[str, str] | None = None,
     repeats: tuple[int, int] | None = None,
+    standing: str = "",
 ) -> AuthorContext:
     """`decided`: statuses of comments decided in the same batch, not yet stored; `repeats`:
     count_repeats already done for the batch (`count_repeats_many`)."""
@@ -153,4 +189,5 @@ def author_context(
     if limit:
         with engine.connect() as db_conn:
             statuses = history(db_conn, comment, limit, decided)
-    return context_from_history(statuses, same, cross)
+    context = context_from_history(statuses, same, cross)
+    return replace(context, standing=standing) if standing else context

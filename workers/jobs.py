@@ -93,8 +93,14 @@ def decide_one(
     `decided` collects the statuses the batch gave so far (stored only at its end).
     """
     policy, policy_version = site_policy.policy_for(conn, comment.site_id, comment.policy_version)
+    standing = author_context.standing_of(
+        conn,
+        comment.site_id,
+        comment.row["author_id"],
+        float(rt.config.get("AUTHOR_STANDING_CACHE_SECONDS", 5.0)),
+    )
     author = author_context.author_context(
-        rt.engine, rt.redis, comment.row, policy, decided, repeats=comment.repeats
+        rt.engine, rt.redis, comment.row, policy, decided, comment.repeats, standing
     )
     # Only the models' own work counts as scoring; the lookups above are the worker's overhead.
     started, cpu_started = time.perf_counter(), time.process_time()

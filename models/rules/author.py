@@ -31,6 +31,9 @@ class AuthorContext:
     # Earlier copies (same fingerprint) within the policy's window, this comment excluded:
     same_author_repeats: int = 0  # by this author
     cross_author_repeats: int = 0  # by other authors, on any article of the site
+    # What the site's moderators decided about the author: "trusted", "always_hold", "banned"
+    # or "" (nothing). Trusted is applied in `decide` (it turns a hold into an approval).
+    standing: str = ""
 
 
 # Stored comment statuses as the decisions the rules count.
@@ -69,6 +72,12 @@ def _count(value: object) -> int:
 
 def author_findings(author: AuthorContext, policy: Policy) -> list[Finding]:
     findings = []
+    if author.standing == "banned":
+        detail = "the site's moderators banned this author"
+        findings.append(Finding("banned_author", "banned_author", "reject", [], detail))
+    elif author.standing == "always_hold":
+        detail = "the site's moderators review every comment by this author"
+        findings.append(Finding("author_hold", "always_hold", "hold", [], detail))
     rep = policy.repeats
     if rep.action != "allow":
         same, cross = _count(author.same_author_repeats), _count(author.cross_author_repeats)

@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 def init_app(app: Flask) -> None:
     from service.api import (  # noqa: F401  (registers the routes on bp)
         appeals,
+        authors,
         comment_edits,
         comments,
         erasure,

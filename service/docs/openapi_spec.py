@@ -412,11 +412,17 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 
 def build(config: Config) -> dict[str, Any]:
-    from service.docs import openapi_lifecycle, openapi_paths  # import this module's helpers
+    from service.docs import (  # import this module's helpers
+        openapi_authors,
+        openapi_lifecycle,
+        openapi_paths,
+    )
 
     paths: dict[str, Any] = {}
-    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, *openapi_lifecycle.PATH_GROUPS]:
-        for path, operations in group(config).items():  # groups may add methods to one path
+    groups = [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, openapi_authors.authors_paths]
+    for group in [*groups, *openapi_lifecycle.PATH_GROUPS]:
+        # Merged per path, so two groups may document different methods of one path.
+        for path, operations in group(config).items():
             paths.setdefault(path, {}).update(operations)
     for operations in paths.values():
         for operation in operations.values():
@@ -461,7 +467,13 @@ ATTRIBUTES = [
     "THREAT",
     "SPAM",
 ]
-EVENTS = ["comment.decided", "comment.moderated", "comment.reported", "comment.appeal_decided"]
+EVENTS = [
+    "comment.decided",
+    "comment.moderated",
+    "comment.reported",
+    "comment.appeal_decided",
+    "author.updated",
+]
 
 
 def schemas(config: Config) -> dict[str, Any]:

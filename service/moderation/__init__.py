@@ -35,7 +35,28 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+@bp.app_template_filter("plain_time")
+def _plain_time(iso: str | None) -> str:
+    from service.moderation.wording import plain_time
+
+    return plain_time(iso)
+
+
+@bp.app_template_filter("iso")
+def _iso(value: object) -> str | None:
+    from service.storage.db import isoformat
+
+    return isoformat(value) if value is not None else None  # type: ignore[arg-type]
+
+
 def init_app(app: Flask) -> None:
-    from service.moderation import csrf, views_auth, views_history, views_queue  # noqa: F401
+    from service.moderation import (  # noqa: F401
+        csrf,
+        views_auth,
+        views_authors,
+        views_dashboard,
+        views_history,
+        views_queue,
+    )
 
     app.register_blueprint(bp)

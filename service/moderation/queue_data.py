@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from models.guidelines import GUIDELINES
 from service.http.parsing import ascii_int
-from service.moderation import claims, highlight
+from service.moderation import claims, highlight, thread, wording
 from service.moderation.users import User
 from service.storage import db, lifecycle
 from service.storage.appeals import appeals
@@ -81,11 +81,6 @@ def open_reports(conn: sa.Connection, comment_ids: list[str]) -> dict[str, list[
     return out
 
 
-def _not_erased(c: sa.Table) -> sa.ColumnElement[bool]:
-    """Deleted or expired comments leave the queue: there is nothing left to judge."""
-    return sa.or_(c.c.text_state.is_(None), c.c.text_state.not_in(lifecycle.ERASED))
-
-
 def _open_appeals(conn: sa.Connection, comment_ids: list[str]) -> dict[str, dict]:
     if not comment_ids:
         return {}
@@ -104,7 +99,7 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
     query = (
         sa.select(c, d.c.reasons, d.c.scores, d.c.model_version, top_score)
         .select_from(c.outerjoin(d, c.c.decision_id == d.c.id))
-        .where(c.c.site_id.in_(site_ids), _not_erased(c))
+        .where(c.c.site_id.in_(site_ids), lifecycle.not_erased())  # nothing left to judge
         .limit(PAGE_SIZE + 1)
         .offset((filters.page - 1) * PAGE_SIZE)
     )
@@ -174,20 +169,27 @@ def _gives_guideline(
 def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> list[dict]:
     ids = [r["id"] for r in rows]
     counts = _author_counts(conn, rows)
-    parents = _parent_texts(conn, rows)
+    parents, replies = thread.context(conn, rows)
     held_by = claims.holders(ids)
     reported = open_reports(conn, ids)
     appealed = _open_appeals(conn, ids)
+    site_policies = wording.site_policies(conn, {r["site_id"] for r in rows})
     items = []
     for row in rows:
         reasons = row["reasons"] or []
+        policy = site_policies[row["site_id"]]
+        labelled = [
+            {**r, "label": wording.score_label(policy, r.get("guideline"), r.get("score"))}
+            for r in reasons
+            if isinstance(r, dict)
+        ]
         items.append(
             {
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
                 "segments": _segments(row, reasons),
-                "reasons": reasons,
+                "reasons": labelled,
                 "strongest": strongest_guideline(reasons),
                 "top_score": row["top_score"],
                 "model_version": row["model_version"],
@@ -195,9 +197,11 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "article_title": row["article_title"] or row["article_id"],
                 "article_href": highlight.safe_href(row["article_url"]),
                 "article_url": row["article_url"],
+                "author_id": row["author_id"],
                 "author_name": row["author_name"] or row["author_id"],
                 "author_counts": counts.get((row["site_id"], row["author_id"]), {}),
-                "parent_text": parents.get((row["site_id"], row["parent_id"])),
+                "parent": parents.get((row["site_id"], row["parent_id"])),
+                "replies": replies.get((row["site_id"], row["external_id"]), []),
                 "created_at": db.isoformat(row["created_at"]),
                 "claimed_by": held_by.get(row["id"]),
                 "reports": reported.get(row["id"], []),
@@ -232,15 +236,3 @@ def _author_counts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str
     for site_id, author_id, status, count in conn.execute(query):
         out.setdefault((site_id, author_id), {})[status] = count
     return out
-
-
-def _parent_texts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str], str]:
-    """Replies name their parent by the site's own id (as the API received it)."""
-    parents = {r["parent_id"] for r in rows if r["parent_id"]}
-    if not parents:
-        return {}
-    c = db.comments
-    query = sa.select(c.c.site_id, c.c.external_id, c.c.text).where(
-        c.c.external_id.in_(parents), c.c.site_id.in_({r["site_id"] for r in rows})
-    )
-    return {(s, e): t for s, e, t in conn.execute(query)}

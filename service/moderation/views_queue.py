@@ -7,7 +7,7 @@ from flask import jsonify, render_template, request
 from models.guidelines import GUIDELINES
 from service.http.parsing import json_body
 from service.http.problems import Problem
-from service.moderation import actions, bp, claims, queue_data, sessions
+from service.moderation import actions, bp, claims, counts, queue_data, sessions
 from service.storage import db
 from service.storage.store import get_comment
 
@@ -22,6 +22,11 @@ def queue():
     with db.engine().connect() as conn:
         items, more = queue_data.queue(conn, user, filters)
         sites = queue_data.visible_sites(conn, user)
+        site_ids = [filters.site] if filters.site in {s["id"] for s in sites} else []
+        articles = counts.held_articles(conn, site_ids or [s["id"] for s in sites])
+    article_title = next((a["title"] for a in articles if a["id"] == filters.article), None)
+    if filters.article and article_title is None and items:
+        article_title = items[0]["article_title"]
     return render_template(
         "moderation/queue.html",
         user=user,
@@ -29,9 +34,34 @@ def queue():
         more=more,
         filters=filters,
         sites=sites,
+        articles=articles,
+        article_title=article_title or filters.article,
         guidelines=GUIDELINES,
         page_size=queue_data.PAGE_SIZE,
     )
+
+
+@bp.app_context_processor
+def _nav_counts() -> dict:
+    def nav_counts() -> dict[str, int]:
+        user = sessions.current_user()
+        if user is None:
+            return {"held": 0, "reported": 0}
+        with db.engine().connect() as conn:
+            site_ids = [s["id"] for s in queue_data.visible_sites(conn, user)]
+            return counts.queue_counts(conn, site_ids)
+
+    return {"nav_counts": nav_counts}
+
+
+@bp.get("/queue/api/counts")
+@sessions.login_required
+def queue_counts():
+    """Held and reported comments in the moderator's sites, for the navigation's badges."""
+    user = sessions.current_user()
+    with db.engine().connect() as conn:
+        site_ids = [s["id"] for s in queue_data.visible_sites(conn, user)]
+        return jsonify(counts.queue_counts(conn, site_ids))
 
 
 @bp.post("/queue/api/claims/<comment_id>")

@@ -270,6 +270,7 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
 # Tables of other parts register on `metadata` when imported (kept last: they import this module).
 from service.storage import (  # noqa: E402, F401
     appeals,
+    authors,
     credentials,
     integrations,
     lifecycle,

@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage import appeals, db, lifecycle
-from service.storage.integrations import webhook_deliveries
+from service.storage import appeals, authors, db, lifecycle
+from service.storage.integrations import webhook_deliveries, webhook_endpoints
 from service.storage.moderation import reports
 
 BATCH = 500
@@ -125,17 +125,65 @@ def _erase_deliveries(conn: sa.Connection, ids: list[str]) -> None:
     rows = conn.execute(sa.select(w.c.id, w.c.payload).where(w.c.comment_id.in_(ids))).all()
     updates = []
     for row in rows:
-        try:
-            body = json.loads(row.payload)
-        except ValueError:
-            body = None
-        if isinstance(body, dict) and isinstance(body.get("data"), dict):
+        body = _json_object(row.payload)
+        if body is not None and isinstance(body.get("data"), dict):
             body["data"] = redact_view(body["data"])
             payload = json.dumps(body, separators=(",", ":"))
         else:
             payload = "{}"
         updates.append({"wid": row.id, "new_payload": payload})
+    _rewrite_payloads(conn, updates)
+
+
+def erase_author_records(conn: sa.Connection, site_id: str, author_id: str) -> int:
+    """What the site's moderators wrote about an author (service.storage.authors): notes go, and
+    the reasons of standings and their log; the standings themselves stay (a ban outlives an
+    erasure request, or it could be lifted by one). Returns how many rows it changed."""
+    changed = conn.execute(
+        authors.author_notes.delete().where(
+            authors.author_notes.c.site_id == site_id,
+            authors.author_notes.c.author_id == author_id,
+        )
+    ).rowcount
+    for table in (authors.author_standings, authors.author_log):
+        changed += conn.execute(
+            table.update()
+            .where(table.c.site_id == site_id, table.c.author_id == author_id)
+            .values(reason=None)
+        ).rowcount
+    return changed + _erase_author_deliveries(conn, site_id, author_id)
+
+
+def _erase_author_deliveries(conn: sa.Connection, site_id: str, author_id: str) -> int:
+    """Stored `author.updated` bodies about this author: their standing's reason goes."""
+    w = webhook_deliveries
+    rows = conn.execute(
+        sa.select(w.c.id, w.c.payload)
+        .join(webhook_endpoints, webhook_endpoints.c.id == w.c.endpoint_id)
+        .where(webhook_endpoints.c.site_id == site_id, w.c.event_type == "author.updated")
+    ).all()
+    updates = []
+    for row in rows:
+        body = _json_object(row.payload)
+        data = body.get("data") if body else None
+        if isinstance(data, dict) and data.get("id") == author_id and data.get("reason"):
+            body["data"] = {**data, "reason": None}
+            updates.append({"wid": row.id, "new_payload": json.dumps(body, separators=(",", ":"))})
+    _rewrite_payloads(conn, updates)
+    return len(updates)
+
+
+def _json_object(payload: str) -> dict | None:
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _rewrite_payloads(conn: sa.Connection, updates: list[dict[str, str]]) -> None:
     if updates:
+        w = webhook_deliveries
         conn.execute(
             w.update()
             .where(w.c.id == sa.bindparam("wid"))

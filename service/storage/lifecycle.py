@@ -89,7 +89,7 @@ def store_revision(
         .where(
             db.comments.c.id == comment["id"],
             sa.func.coalesce(db.comments.c.revision, 1) == current,
-            _not_erased(),
+            not_erased(),
         )
         .values(**values)
     )
@@ -119,7 +119,8 @@ def _revision_started(conn: sa.Connection, comment: dict[str, Any]) -> Any:
     ).scalar()
 
 
-def _not_erased() -> sa.ColumnElement[bool]:
+def not_erased() -> sa.ColumnElement[bool]:
+    """Comments whose text is not erased (deleted or expired): the ones a moderator can judge."""
     state = db.comments.c.text_state
     return sa.or_(state.is_(None), state.not_in(ERASED))
 

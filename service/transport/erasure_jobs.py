@@ -49,8 +49,8 @@ def erase_author(
     engine: Engine, conn: redis.Redis, site_id: str, author_id: str
 ) -> dict[str, Any] | None:
     """Erase every comment of one author on one site, and keep the job row that reports it;
-    None when the author has no comment on the site (their rows stay after an erasure, so
-    erasing again finds them, and reports that nothing new was erased)."""
+    None when the site has no comment of the author and no record about them (their rows stay
+    after an erasure, so erasing again finds them, and reports that nothing new was erased)."""
     c = db.comments
     with engine.connect() as dbconn:
         ids = list(
@@ -60,7 +60,9 @@ def erase_author(
                 .order_by(c.c.created_at, c.c.id)
             ).scalars()
         )
-    if not ids:
+    with engine.begin() as dbconn:
+        records = erasure.erase_author_records(dbconn, site_id, author_id)
+    if not ids and not records:
         return None
     job_id = new_job_id()
     with engine.begin() as dbconn:

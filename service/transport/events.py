@@ -2,8 +2,9 @@
 
 Called after the change is committed, by the worker (`comment.decided`), the moderator UI
 (`comment.moderated`, and `comment.appeal_decided` when that settles an appeal) and the
-reports API (`comment.reported`). Subscribers register with
-`subscribe`; the webhooks package registers one that queues deliveries.
+reports API (`comment.reported`); `author.updated` is about an author, not a comment, and goes
+out through service.webhooks.author_events. Subscribers register with `subscribe`; the webhooks
+package registers one that queues deliveries.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ EVENT_TYPES = (
     "comment.moderated",
     "comment.reported",
     "comment.appeal_decided",
+    "author.updated",
 )
 
 # (site id, comment id) of each comment an event is about.

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from service.moderation import actions, claims
 from service.moderation.users import User
-from service.storage import db, labels, lifecycle
+from service.storage import authors, db, labels, lifecycle
 from service.storage.moderation import moderation_log
 from service.webhooks import create_endpoint
 from tests.conftest import make_site, work_queue
@@ -166,6 +166,17 @@ def test_author_erasure_erases_their_comments_on_that_site_only(server_app):
     kept = post(client, key, body("keep", author="u-stays", text="A civil word on the budget."))
     elsewhere = post(client, other_key, body("there", author="u-gone"))
 
+    with server_app.app_context(), db.engine().begin() as conn:
+        authors.add_note(conn, site_id, "u-gone", "mo", "Zorblax is Quibbleton's other account")
+        create_endpoint(conn, site_id, "https://hooks.example/in", ["author.updated"])
+    standing = client.put(
+        "/v1/authors/u-gone",
+        json={"standing": "always_hold", "reason": "Quibbleton posts addresses"},
+        headers=auth(key),
+    )
+    assert standing.status_code == 200, standing.json
+    places = {place for place, _ in text_left(server_app.extensions["db_engine"])}
+    assert {"author_notes.text", "author_standings.reason", "webhook_deliveries.payload"} <= places
     erased = client.delete("/v1/authors/u-gone", headers=auth(key))
     assert erased.status_code == 202
     job = erased.json
@@ -183,6 +194,8 @@ def test_author_erasure_erases_their_comments_on_that_site_only(server_app):
         "comments.author_name",
         "comments.article_title",
     }
+    # The standing stays (a ban outlives an erasure request); its reason is gone.
+    assert client.get("/v1/authors/u-gone", headers=auth(key)).json["standing"] == "always_hold"
     again = client.delete("/v1/authors/u-gone", headers=auth(key))
     assert again.status_code == 202
     assert again.json["comments"] == 2 and again.json["newly_erased"] == 0

@@ -159,6 +159,7 @@
         text += "; not decided: " + answer.refused.length + " (" + refusals(answer.refused) + ")";
       }
       say(text);
+      document.dispatchEvent(new CustomEvent("moderation:changed"));
       if (lastDecided.length) {
         const button = document.createElement("button");
         button.type = "button";
@@ -202,6 +203,7 @@
         back += 1;
       }
       say(back + " undone: back in the queue");
+      document.dispatchEvent(new CustomEvent("moderation:changed"));
       open(entries[0].li);
     } catch (error) {
       fail(error);
@@ -303,6 +305,9 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) {
       return;
+    }
+    if (event.target.closest && event.target.closest("#author-panel")) {
+      return; // the author panel has its own controls; Escape closes it (author.js)
     }
     const tag = event.target.tagName;
     if (tag === "TEXTAREA" || (tag === "INPUT" && event.target.type !== "checkbox")) {

