@@ -1,11 +1,12 @@
 """Events about comments that other parts react to (webhooks to the site, metrics).
 
 Called after the change is committed, by the worker (`comment.decided`), the moderator UI
-(`comment.moderated`) and the reports API (`comment.reported`); `author.updated` is about an
-author, not a comment, and goes out through service.webhooks.author_events. Each application
-has its own `Publisher`, built by `create_app` (`app.extensions["events"]`) and held by the
-worker runtime, so two apps in one process (tests, a CLI beside a web app) never hear each
-other's events; the webhooks package and the metrics subscribe to it in their `init_app`.
+(`comment.moderated`, and `comment.appeal_decided` when that settles an appeal) and the
+reports API (`comment.reported`); `author.updated` is about an author, not a comment, and goes
+out through service.webhooks.author_events. Each application has its own `Publisher`, built by
+`create_app` (`app.extensions["events"]`) and held by the worker runtime, so two apps in one
+process (tests, a CLI beside a web app) never hear each other's events; the webhooks package
+and the metrics subscribe to it in their `init_app`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPES = ("comment.decided", "comment.moderated", "comment.reported", "author.updated")
+EVENT_TYPES = (
+    "comment.decided",
+    "comment.moderated",
+    "comment.reported",
+    "comment.appeal_decided",
+    "author.updated",
+)
 
 # (site id, comment id) of each comment an event is about.
 CommentRef = tuple[str, str]

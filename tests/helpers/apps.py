@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 DATA_DIR = Path(os.environ.get("MODERATION_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
+
+PG_ADMIN_URL = os.environ.get(
+    "MODERATION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def answers(host: str, port: int) -> bool:
@@ -103,3 +109,20 @@ def worker_env(app: Flask) -> dict[str, str]:
     if app.config["REDIS_URL"]:
         env["MODERATION_REDIS_URL"] = app.config["REDIS_URL"]
     return env
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "moderation_test") -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    if not answers("127.0.0.1", 5432):
+        servers_missing("PostgreSQL at 127.0.0.1:5432")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

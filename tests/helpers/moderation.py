@@ -7,7 +7,8 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.moderation import users
+from service.moderation import actions, queue_data, users
+from service.moderation.users import User
 from service.storage import db, store
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
@@ -77,3 +78,27 @@ def login(client: FlaskClient, name: str, password: str) -> str:
 
 def api(client: FlaskClient, token: str, path: str, body: dict | None = None, method: str = "POST"):
     return client.open(path, method=method, json=body, headers={"X-CSRF-Token": token})
+
+
+def queued_ids(app, moderator: User) -> list[str]:
+    """The ids on the first page of the moderator's held queue."""
+    with app.app_context(), app.extensions["db_engine"].connect() as conn:
+        items, _ = queue_data.queue(conn, moderator, queue_data.Filters())
+    return [item["id"] for item in items]
+
+
+def refusal_of(app, moderator: User, comment_id: str) -> int | None:
+    """The status a moderator's approval of this comment is refused with (None: it was not)."""
+    with app.app_context():
+        try:
+            actions.decide(
+                app.extensions["db_engine"],
+                app.extensions["events"],
+                moderator,
+                comment_id,
+                "approve",
+                None,
+            )
+        except actions.Refusal as refusal:
+            return refusal.status
+    return None
