@@ -24,6 +24,11 @@ DEFAULTS: dict[str, Any] = {
     # Whole request bodies beyond this are refused before parsing (413).
     "MAX_BODY_BYTES": 256 * 1024,
     "MAX_WAIT_MS": 5_000,
+    # Requests that may wait for their decision at once (service/transport/waiters.py): past
+    # either cap a `?wait=` caller gets 202 at once. Per site across all web processes, and per
+    # process (keep it below the process's thread count, so some threads never wait).
+    "WAIT_SLOTS_PER_SITE": 4,
+    "WAIT_SLOTS_PER_PROCESS": 2,
     # How long a finished decision stays in Redis for callers waiting on it.
     "DECISION_SIGNAL_TTL_SECONDS": 120,
     # How often a worker re-reads which model version is active (seconds).

