@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "DECISION_SIGNAL_TTL_SECONDS": 120,
     # How often a worker re-reads which model version is active (seconds).
     "MODEL_REFRESH_SECONDS": 5.0,
+    # Policy versions a site may store in an hour through the API (PUT /v1/site/policy); each one
+    # makes every worker compile the site's word lists again.
+    "POLICY_CHANGES_PER_HOUR": 30,
     "SECRET_KEY": "",
     # The API pushes ids onto a Redis list; one drain job scores up to this many at a time.
     "DRAIN_BATCH_SIZE": 100,
