@@ -398,10 +398,17 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 
 def build(config: Config) -> dict[str, Any]:
-    from service.docs import openapi_authors, openapi_paths  # import this module's helpers
+    # They import this module's helpers.
+    from service.docs import openapi_authors, openapi_credentials, openapi_paths
 
     paths: dict[str, Any] = {}
-    for group in [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, openapi_authors.authors_paths]:
+    groups = [
+        *PATH_GROUPS,
+        *openapi_paths.PATH_GROUPS,
+        openapi_authors.authors_paths,
+        openapi_credentials.credentials_paths,
+    ]
+    for group in groups:
         # Merged per path, so two groups may document different methods of one path.
         for path, operations in group(config).items():
             paths.setdefault(path, {}).update(operations)
