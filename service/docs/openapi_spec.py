@@ -284,14 +284,16 @@ def coral_paths(_config: Config) -> dict[str, Any]:
     return {
         "/v1/site/integrations/coral": {
             "put": {
-                "summary": "Set the site's Coral signing secret (the previous one stays valid)",
+                "summary": "Set the site's Coral signing secret (the previous one stays valid "
+                "for grace_seconds, default CORAL_SECRET_GRACE_SECONDS = 86400, then stops)",
                 "tags": ["coral"],
                 "requestBody": json_body(
                     {
                         "type": "object",
                         "required": ["secret"],
                         "properties": {
-                            "secret": {"type": "string", "minLength": 8, "maxLength": 200}
+                            "secret": {"type": "string", "minLength": 8, "maxLength": 200},
+                            "grace_seconds": {"type": "integer", "minimum": 0, "maximum": 2592000},
                         },
                     }
                 ),
@@ -304,6 +306,7 @@ def coral_paths(_config: Config) -> dict[str, Any]:
                             "properties": {
                                 "url": {"type": "string"},
                                 "active_secrets": {"type": "integer"},
+                                "previous_expires_at": NULLABLE_STRING,
                             },
                         },
                     ),
