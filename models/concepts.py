@@ -5,7 +5,9 @@ those few name a handful of verbs, so "somebody ought to <verb> <leader>" scores
 only for the verbs it happened to see. Writing a marker before every violent verb ("ought to
 ᐁᐁ shoot") lets the n-grams around the marker ("to ᐁᐁ", "be ᐁᐁ") carry what any listed verb
 taught, while the word itself keeps its own features. Likewise for nouns that describe people
-as vermin or disease ("are ᐃᐃ vermin").
+as vermin or disease ("are ᐃᐃ vermin"), and for someone's home, family and movements ("i know
+your ᐊᐊ postcode"): named at a reader with a menace, they intimidate without a violent word,
+and a model taught "your ᐊᐊ street" can carry it to "your ᐊᐊ address".
 
 The lists are general vocabulary of violence and dehumanisation, not taken from any test set;
 the training sentences of `models/synthetic.py` use some of these words and the functional
@@ -24,6 +26,7 @@ from models.identity import _trie
 # Canadian syllabics: letters (so they form word tokens), absent from normalised comments.
 VIOLENCE = "ᐁᐁ"
 VERMIN = "ᐃᐃ"
+WHEREABOUTS = "ᐊᐊ"
 
 _VIOLENCE = """kill kills killed killing murder murders murdered murdering shoot shoots shooting
 shot stab stabs stabbed stabbing hang hangs hanged hanging lynch lynched lynching behead
@@ -42,11 +45,18 @@ swine pigs pig dogs mongrels mongrel apes ape monkeys monkey insects insect locu
 ticks bacteria germs virus viruses disease diseases plague cancer infestation filth scum
 worms worm snakes snake hyenas cattle livestock untermenschen"""
 
+_WHEREABOUTS = """address addresses home homes house houses flat apartment street postcode zipcode
+neighbourhood neighborhood family wife husband kids children child daughter son mother mum
+mom father dad parents school schools nursery workplace office car live lives sleep sleeps
+park parks"""
+
 _VIOLENCE_RE = re.compile(rf"(?<![^\W_])(?:{_trie(tuple(_VIOLENCE.split()))})(?![^\W_])")
 _VERMIN_RE = re.compile(rf"(?<![^\W_])(?:{_trie(tuple(_VERMIN.split()))})(?![^\W_])")
+_WHEREABOUTS_RE = re.compile(rf"(?<![^\W_])(?:{_trie(tuple(_WHEREABOUTS.split()))})(?![^\W_])")
 
 
 def mark(text: str) -> str:
     """Normalised (lower-case) text with a concept marker before each listed word."""
     text = _VIOLENCE_RE.sub(lambda m: f"{VIOLENCE} {m.group()}", text)
-    return _VERMIN_RE.sub(lambda m: f"{VERMIN} {m.group()}", text)
+    text = _VERMIN_RE.sub(lambda m: f"{VERMIN} {m.group()}", text)
+    return _WHEREABOUTS_RE.sub(lambda m: f"{WHEREABOUTS} {m.group()}", text)

@@ -39,8 +39,12 @@ _NEGATOR = re.compile(
     r"(?<![^\W_])(?:not|never|nobody|no one|n't|isn't|aren't|wasn't|weren't|don't|doesn't"
     r"|didn't|won't|wouldn't|can't|cannot)(?![^\W_])"
 )
-# Words right after a negator that keep the insult: imperatives and intensifiers.
-_KEEPS = re.compile(r"\s*(?:be|being|just|only|even|merely|simply|act|acting|you)\b")
+# Words right after a negator that keep the insult: imperatives, intensifiers, and the rhetorical
+# question that asserts ("isn't it obvious that they are inferior?").
+_KEEPS = re.compile(
+    r"\s*(?:be|being|just|only|even|merely|simply|act|acting|you"
+    r"|it\s+(?:obvious|clear|true|plain|a\s+fact))\b"
+)
 # "calling people idiots is ...", "stop calling them vermin", "someone wrote that ...": reported,
 # not said. "I am calling you an idiot" says it, so a gerund counts only where a clause starts.
 _REPORTER = re.compile(
@@ -48,21 +52,31 @@ _REPORTER = re.compile(
     r"|(?<![^\W_])(?:wrote|said|claim|claims|claimed) that)(?![^\W_])"
 )
 _CLAUSE_END = re.compile(r"[.,;:!?]|\bbut\b|\band\b")
+# A verb of saying inside a negation's scope carries the denial on to what is said: "i never said
+# you were a moron", "nobody here is calling you an idiot", "i would never say that they are ...".
+_SAYING = re.compile(
+    r"(?<![^\W_])(?:say|says|said|saying|call|calls|called|calling|claim|claimed|claiming"
+    r"|think|thought|suggest|suggested|suggesting)(?![^\W_])"
+)
 
 
-def _scope_end(text: str, start: int) -> int:
-    """End of a scope that starts at `start`: SCOPE_WORDS words, or the end of the clause."""
+def _scope_end(text: str, start: int, n_words: int = SCOPE_WORDS) -> int:
+    """End of a scope that starts at `start`: n_words words, or the end of the clause."""
     stop = _CLAUSE_END.search(text, start)
     limit = stop.start() if stop else len(text)
     words = list(re.finditer(r"\S+", text[start:limit]))
-    return start + words[SCOPE_WORDS - 1].end() if len(words) > SCOPE_WORDS else limit
+    return start + words[n_words - 1].end() if len(words) > n_words else limit
 
 
 def _scopes(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _NEGATOR.finditer(text):
         if not _KEEPS.match(text, m.end()):
-            spans.append((m.end(), _scope_end(text, m.end())))
+            end = _scope_end(text, m.end())
+            saying = _SAYING.search(text, m.end(), _scope_end(text, m.end(), SCOPE_WORDS + 2))
+            if saying:
+                end = max(end, _scope_end(text, saying.end()))
+            spans.append((m.end(), end))
     for m in _REPORTER.finditer(text):
         spans.append((m.end(), _scope_end(text, m.end())))
     return spans

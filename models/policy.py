@@ -30,6 +30,7 @@ __all__ = [
     "PolicyError",
     "RepeatsRule",
     "ShoutingRule",
+    "ThreatsRule",
     "Threshold",
     "WordLists",
 ]
@@ -73,6 +74,11 @@ class LinksRule:
 class PersonalDataRule:
     action: str = "hold"
     detect: tuple[str, ...] = PERSONAL_DATA_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatsRule:
+    action: str = "hold"  # harm promised to the reader, their home or family named at them
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +135,7 @@ class Policy:
     word_lists: WordLists = WordLists()
     links: LinksRule = LinksRule()
     personal_data: PersonalDataRule = PersonalDataRule()
+    threats: ThreatsRule = ThreatsRule()
     language: LanguageRule = LanguageRule()
     shouting: ShoutingRule = ShoutingRule()
     repeats: RepeatsRule = RepeatsRule()
@@ -315,6 +322,7 @@ _FIELD_PARSERS: dict[str, dict[str, Callable[[Any, str, Errors], Any]]] = {
         "action": _choice(RULE_ACTIONS),
         "detect": _string_list(_clean_kind, "kinds", len(PERSONAL_DATA_KINDS)),
     },
+    "threats": {"action": _choice(RULE_ACTIONS)},
     "language": {
         "action": _choice(RULE_ACTIONS),
         "allowed": _string_list(_clean_language, "languages", 50, min_items=1),
@@ -343,6 +351,7 @@ _SECTIONS: dict[str, type] = {
     "word_lists": WordLists,
     "links": LinksRule,
     "personal_data": PersonalDataRule,
+    "threats": ThreatsRule,
     "language": LanguageRule,
     "shouting": ShoutingRule,
     "repeats": RepeatsRule,

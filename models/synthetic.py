@@ -4,13 +4,15 @@ The public sets hold few threats (115 in the toxic-spans set, 155 in Gab), littl
 without swear words, and almost no negated insults, counter-speech or harsh-but-allowed criticism
 of leaders, so no model learns these from them alone. These templates teach the shapes:
 
-- threat: violence wished on or promised to a person, an official or a group, and intimidation
-  with someone's home or family;
+- threat: violence wished on or promised to a person, an official or a group;
+- intimidation: someone's home, family or movements named at them, with or without a menace;
 - dehumanising: a group or nationality described as pests, insects or filth;
 - criticism: harsh words about governments, armies and officials that the guidelines allow;
 - humanising / context: the same targets in civil, negated and counter-speech sentences, so the
   target and the frame decide nothing and denial lowers a score;
-- reply / spam: the news-comment forms, civil, and link spam.
+- emphasis: mild swearing at nobody ("damn good reporting"), which the guidelines allow;
+- reply / spam: the news-comment forms, civil (also naming someone's street or family kindly,
+  so that naming them decides nothing), and link spam.
 
 Kept apart from the functional suite that measures these (`models/evaluation/functional/`):
 other templates, other word lists, other targets; `tests/models/test_synthetic.py` checks that
@@ -70,6 +72,31 @@ _FLAWS = (
     "corrupt", "incompetent", "a failure", "out of touch", "a coward", "a hypocrite",
     "dishonest", "reckless", "a disgrace to the office", "a puppet of the oligarchs",
 )  # fmt: skip
+_KNOWING = (
+    "i know", "we know", "i found", "we found out", "i've tracked down", "i've got",
+    "it took me two minutes to find", "everyone here now has", "i looked up",
+)  # fmt: skip
+_WHEREABOUTS = (
+    "your postcode", "your street", "your flat", "your parents' house", "your wife's car",
+    "the nursery your daughter attends", "what time you leave the office", "where you sleep",
+    "where your mother lives", "where you park", "your workplace", "your husband's office",
+    "which house is yours", "your children's names", "the bus you take home",
+)  # fmt: skip
+_MENACE = (
+    "", ", expect a visit", ", sleep tight", ", be careful out there", ", we'll be waiting",
+    ", nice neighbourhood", ", see you around", ", keep looking over your shoulder",
+    ", i'll be round", ", think about that", ", lovely family",
+)  # fmt: skip
+_CIVIC = (
+    "teach children", "own land", "adopt", "serve in the police", "run businesses here",
+    "become citizens", "sit on juries", "work in hospitals", "rent homes here", "join the army",
+)  # fmt: skip
+_PLACES = (
+    "our schools", "the civil service", "our neighbourhood", "parliament", "the police",
+    "our hospitals", "this town",
+)  # fmt: skip
+_MILD = ("damn", "bloody", "damned", "flipping")
+_MILD_OF = ("hell of a", "heck of a")
 _INSTITUTIONS = ("government", "army", "regime", "police", "parliament", "cabinet", "navy")
 _SITES = ("quickcash-now.net", "win-prizes.club", "cheapmeds.shop", "cryptodouble.io")
 
@@ -97,6 +124,11 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "do that again {person} and i will {harm} you",
         "{person} when i find you, you are done",
         "next time we meet {person} you end up in a ditch",
+        "if {official} signs that deal someone will {harm} him",
+    ),
+    "intimidation": (
+        "{person} {knowing} {whereabouts}{menace}", "{knowing} {whereabouts} {person}{menace}",
+        "{knowing} {whereabouts}, {person}{menace}",
     ),
     "dehumanising": (
         "{group} are {pests}", "{nation} are {pests}", "{group} are nothing but {pests}",
@@ -119,6 +151,11 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "{group} are {kind}", "{nation} are {kind}", "the {group} i know are {kind}",
         "most {nation} i have met are {kind}", "{group} have every right to live here",
         "{nation} are welcome in our town", "{group} contribute so much to this city",
+        "{group} should be permitted to {civic}", "{group} belong here as much as anyone",
+        "{nation} deserve the same protection as everyone", "{group} are an asset to {place}",
+        "the {group} have made this city better", "employers must not refuse to hire {group}",
+        "welcome the {group} into {place}", "we need more {group} in {place}",
+        "{nation} can {civic} like anyone else",
     ),
     "context": (
         "{group} are not {pests}", "it is vile to call {group} {pests}",
@@ -131,12 +168,35 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "the post calling {nation} {pests} was removed, good",
         "it's not ok to say {group} deserve to be {harmed}",
         "calling {person} {insult} adds nothing",
+        "racism toward {group} is never acceptable", "abuse aimed at {group} should be reported",
+        "we should stand up to bigotry against {group}", "harassing {nation} online helps nobody",
+        "i never claimed {person} was {insult}", "no one here thinks {group} are {pests}",
+        "i'd never suggest that {nation} are {pests}",
+        "'send the {group} back' is bigotry, plain and simple",
+        "'{nation} out' is the slogan of thugs", "'{group} don't belong here' - xenophobic rubbish",
+        "'{group} are {pests}' is the kind of line that gets people hurt, report it",
+    ),
+    "emphasis": (
+        "{mild} good reporting on the {nation_of} {institution}",
+        "{official} gave one {mild_of} speech", "this budget is a {mild} mess",
+        "the {institution} finally admitted it, {mild} well done",
+        "the {nation_of} election was a {mild} shambles",
+        "{mild}, another delay from the {institution}", "i'm {mild} tired of {official}'s excuses",
+        "well {mild}, that result is a surprise", "{official}'s plan is crap, frankly",
+        "what a {mild} week for the {institution}", "{mild_of} result for the {institution}",
     ),
     "reply": (
         "{person} thanks for the link", "{person} i see your point but {official} disagrees",
         "{person} where did you read that?", "{person} fair enough, i stand corrected",
         'the article quotes {official}: "we will not back down". we will see.',
         '"{official} met the {nation_of} delegation" - finally some diplomacy',
+        "{person} hope your family is safe after the storm",
+        "{person} is your street affected too?",
+        "{person} i know where you're coming from, but i disagree",
+        "{person} does your daughter's nursery have places left?", "{person} say hi to your wife",
+        "{person} my parents' house flooded as well", "{person} which town do you write from?",
+        "{person} i found your earlier comment, thanks",
+        "{person} we know your point, no need to repeat it",
     ),
     "spam": (
         "make money fast at {site}", "free gift cards for everyone, go to {site}",
@@ -146,6 +206,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _LABELS_BY_KIND = {
     "threat": {"toxicity": 1.0, "threat": 1.0},
+    "intimidation": {"toxicity": 1.0, "threat": 1.0},
     "dehumanising": {"toxicity": 1.0, "identity_attack": 1.0},
     "spam": {"spam": 1.0},
 }
@@ -165,7 +226,10 @@ def _fill(template: str, rng: random.Random) -> str:
         nation=rng.choice(_NATIONS), nation_of=rng.choice(_NATION_OF), harm=rng.choice(_HARM_VERBS),
         harmed=rng.choice(_HARMED), pests=rng.choice(_PESTS), insult=rng.choice(_INSULTS),
         kind=rng.choice(_KIND), flaw=rng.choice(_FLAWS), institution=rng.choice(_INSTITUTIONS),
-        site=rng.choice(_SITES),
+        site=rng.choice(_SITES), knowing=rng.choice(_KNOWING),
+        whereabouts=rng.choice(_WHEREABOUTS), menace=rng.choice(_MENACE),
+        civic=rng.choice(_CIVIC), place=rng.choice(_PLACES),
+        mild=rng.choice(_MILD), mild_of=rng.choice(_MILD_OF),
     )  # fmt: skip
 
 

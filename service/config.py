@@ -49,6 +49,10 @@ DEFAULTS: dict[str, Any] = {
     "PENDING_GRACE_SECONDS": 60,
     # How often one worker process (whichever takes the Redis lock) sweeps; 0 turns the thread off.
     "SWEEP_INTERVAL_SECONDS": 15,
+    # How often one worker process erases texts past their site's retention; 0 turns it off.
+    "RETENTION_INTERVAL_SECONDS": 3600,
+    # A text posted with "store_text": false waits in Redis this long at most for a worker.
+    "UNSTORED_TEXT_TTL_SECONDS": 86400,
     # Retry-After on 503 answers when the database or Redis is down.
     "RETRY_AFTER_SECONDS": 5,
     # How many proxies (load balancers) in front set X-Forwarded-For/-Proto/-Host. 0 trusts none:

@@ -18,7 +18,7 @@ from rq.exceptions import StopRequested
 
 from models import langid
 from service import create_app
-from service.transport import broker, sweeper
+from service.transport import broker, retention, sweeper
 from workers import runtime, sync
 
 log = logging.getLogger("workers")
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         sync.start(rt)
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
+    # Storage limitation: texts past their site's retention period are erased, one process an hour.
+    retention.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
     runtime.start_model_watch(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
     while True:

@@ -62,7 +62,11 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     if comments:
         version, classifier = rt.models.get()
         job = _Attempts(rt, queue_name, version, classifier)
-        decided = job.decide(comments)
+        textless = jobs.fill_unstored_texts(rt, comments)
+        gone = {c.id for c in textless}
+        scorable = [c for c in comments if c.id not in gone]
+        decided = job.decide(scorable) if scorable else []
+        decided += [(c, job.hold_unscored(c, _TEXT_GONE)) for c in textless]
         # The batch shares one scoring call: each comment is counted at the batch's average.
         each = (rt.models_seconds - models_before) / len(comments)
         metrics.observe_scoring_batch(rt.redis, "queued", [each] * len(comments))
@@ -74,6 +78,7 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         # The decisions are committed; a waiting request just answers 202 pending instead.
         log.warning("could not signal %d decisions: %s", len(comment_ids), exc)
     jobs.after_commit_many(rt, decided)
+    jobs.forget_unstored_texts(rt, [comment for comment, _ in decided])
     # Counted last, so the worker's time beyond the models includes announcing the decisions.
     pipe = rt.redis.pipeline(transaction=False)
     _count(
@@ -89,6 +94,9 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         pipe.execute()
     return n
 
+
+# Why a comment posted with "store_text": false is held unscored: its text expired in Redis.
+_TEXT_GONE = "its text was not stored and is no longer waiting in Redis"
 
 # Not the comments' fault: the job fails and the sweeper queues them again.
 _INFRASTRUCTURE = (RedisError, SQLAlchemyError)
@@ -131,7 +139,7 @@ class _Attempts:
             return again
         [comment] = comments
         log.error("comment %s could not be scored (%s); holding it", comment.id, again)
-        return [(comment, self._hold_unscored(comment, again))]
+        return [(comment, self.hold_unscored(comment, again))]
 
     def _try(
         self, comments: list[jobs.PendingComment]
@@ -161,14 +169,14 @@ class _Attempts:
             jobs.prefetch_repeats(rt, conn, comments)
             decided: dict[str, str] = {}  # statuses this batch gave, for author history
             return [
-                {"comment_id": comment.id, **vars(outcome)}
+                comment.decision_item(outcome)
                 for comment, scores in zip(comments, all_scores, strict=True)
                 for outcome in [
                     jobs.decide_one(rt, conn, comment, classifier, scores=scores, decided=decided)
                 ]
             ]
 
-    def _hold_unscored(self, comment: jobs.PendingComment, failure: str) -> int | None:
+    def hold_unscored(self, comment: jobs.PendingComment, failure: str) -> int | None:
         comment.unscored = True  # no shadow scoring of what could not be scored
         reason = {
             "guideline": None,
@@ -181,6 +189,7 @@ class _Attempts:
         }
         item = {
             "comment_id": comment.id,
+            "revision": comment.revision,
             "action": "hold",
             "scores": {},
             "reasons": [reason],

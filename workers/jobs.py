@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from redis.exceptions import RedisError
 
 from models.classifier import Classifier
 from models.policy import Policy
 from models.rules import AuthorContext
-from service.storage import store
-from service.transport import broker, events
+from service.storage import erasure, lifecycle, store
+from service.transport import broker, events, unstored_text
 from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,19 @@ class PendingComment:
     @property
     def text(self) -> str:
         return self.row["text"]
+
+    @property
+    def revision(self) -> int:
+        """The revision being judged (edits make new ones; see service.storage.lifecycle)."""
+        return self.row.get("revision") or 1
+
+    def decision_item(self, outcome: pipeline.Outcome) -> dict[str, Any]:
+        """The outcome as store.record_machine_decisions takes it. A text that must not be
+        stored leaves no quote of itself in the reasons either (its offsets stay)."""
+        item = {"comment_id": self.id, "revision": self.revision, **vars(outcome)}
+        if self.row.get("text_state") == lifecycle.NOT_STORED:
+            item["reasons"] = erasure.redact_reasons(item["reasons"])
+        return item
 
 
 def decide_one(
@@ -132,6 +146,28 @@ def after_commit_many(
         # After the live decisions are stored and announced, so a shadow never delays a site.
         version, _ = rt.models.get()
         shadow_jobs.score_shadow(rt, new, active_version=version)
+
+
+def fill_unstored_texts(
+    rt: runtime.Runtime, comments: Sequence[PendingComment]
+) -> list[PendingComment]:
+    """Put the Redis-held text into each comment posted with "store_text": false; returns those
+    whose text is gone (expired before any worker came), which cannot be scored."""
+    unstored = [c for c in comments if c.row.get("text_state") == lifecycle.NOT_STORED]
+    texts = unstored_text.take_many(rt.redis, [c.id for c in unstored])
+    for comment in unstored:
+        if comment.id in texts:
+            comment.row["text"] = texts[comment.id]
+    return [c for c in unstored if c.id not in texts]
+
+
+def forget_unstored_texts(rt: runtime.Runtime, comments: Sequence[PendingComment]) -> None:
+    """Decided: the texts that were never stored are dropped from Redis too."""
+    ids = [c.id for c in comments if c.row.get("text_state") == lifecycle.NOT_STORED]
+    try:
+        unstored_text.forget(rt.redis, ids)
+    except RedisError as exc:  # they expire by themselves
+        log.warning("could not drop %d unstored texts: %s", len(ids), exc)
 
 
 def signal_decided(rt: runtime.Runtime, comment_ids: list[str]) -> None:

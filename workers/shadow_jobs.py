@@ -42,7 +42,7 @@ def score_shadow(rt: Runtime, comments: Sequence[PendingComment], *, active_vers
                     comment.used_policy_version,
                     author=comment.author,
                 )
-            outcomes.append({"comment_id": comment.id, **vars(outcome)})
+            outcomes.append(comment.decision_item(outcome))
         with rt.engine.begin() as conn:
             store.record_machine_decisions(conn, version, outcomes, kind="shadow")
     except Exception:  # the live decisions are stored already: a shadow failure must not retry them

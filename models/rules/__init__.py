@@ -16,6 +16,7 @@ from models.rules.links import links_findings
 from models.rules.personal import personal_data_findings
 from models.rules.repeats import fingerprint
 from models.rules.shouting import shouting_findings
+from models.rules.threats import threat_findings
 from models.rules.words import find_words
 
 __all__ = ["AuthorContext", "Finding", "author_findings", "find_rules", "fingerprint"]
@@ -37,6 +38,7 @@ def find_rules(text: str, policy: Policy, normalized: Normalized | None = None) 
         )
     findings += links_findings(text, policy.links)
     findings += personal_data_findings(text, policy.personal_data)
+    findings += threat_findings(text, policy.threats, normalized)
     findings += language_findings(text, policy.language)
     findings += shouting_findings(text, policy.shouting)
     return findings

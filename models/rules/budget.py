@@ -19,13 +19,14 @@ import time
 from collections.abc import Callable, Iterator
 
 from models.normalize import Normalized, normalize
-from models.policy import LanguageRule, LinksRule, Policy, ShoutingRule
+from models.policy import LanguageRule, LinksRule, Policy, ShoutingRule, ThreatsRule
 from models.rules import find_rules
 from models.rules.language import language_findings
 from models.rules.links import links_findings
 from models.rules.personal import find_addresses, find_emails, find_phones
 from models.rules.repeats import fingerprint
 from models.rules.shouting import shouting_findings
+from models.rules.threats import threat_findings
 from models.rules.words import find_words
 
 __all__ = [
@@ -111,6 +112,7 @@ RULES: dict[str, Callable[[str], object]] = {
     "personal.email": find_emails,
     "personal.address": find_addresses,
     "shouting": lambda t: shouting_findings(t, ShoutingRule()),
+    "threats": lambda t: threat_findings(t, ThreatsRule(), _normalized(t)),
     "language": lambda t: language_findings(t, LanguageRule(allowed=("en",))),
     "language (model)": lambda t: language_findings(t, LanguageRule(allowed=("de", "fr"))),
     "words": _words,

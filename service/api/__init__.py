@@ -6,7 +6,16 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 
 
 def init_app(app: Flask) -> None:
-    from service.api import authors, comments, reports, site  # noqa: F401  (registers the routes on bp)
+    from service.api import (  # noqa: F401  (registers the routes on bp)
+        appeals,
+        authors,
+        comment_edits,
+        comments,
+        erasure,
+        reports,
+        site,
+        site_settings,
+    )
 
     app.register_blueprint(bp)
     from service.api import policy

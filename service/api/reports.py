@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from service.api import bp
+from service.api.comments import refuse_if_deleted
 from service.http.auth import require_site
 from service.http.parsing import json_body, storable_text
 from service.http.problems import Problem
@@ -15,10 +16,9 @@ from service.transport import events
 MAX_REASON_CHARS = 1000
 
 
-@bp.post("/comments/<comment_id>/reports")
-def report_comment(comment_id: str):
-    site = require_site()
-    reason = json_body().get("reason")
+def reader_reason(body: dict, limit: int) -> str:
+    """A reader's `reason` (a report, an appeal): non-empty, storable, at most limit characters."""
+    reason = body.get("reason")
     if not isinstance(reason, str) or not reason.strip() or not storable_text(reason):
         raise Problem(
             422,
@@ -32,14 +32,20 @@ def report_comment(comment_id: str):
                 }
             ],
         )
-    if len(reason) > MAX_REASON_CHARS:
-        raise Problem(
-            413, "Content Too Large", f"reason is limited to {MAX_REASON_CHARS} characters."
-        )
+    if len(reason) > limit:
+        raise Problem(413, "Content Too Large", f"reason is limited to {limit} characters.")
+    return reason
+
+
+@bp.post("/comments/<comment_id>/reports")
+def report_comment(comment_id: str):
+    site = require_site()
+    reason = reader_reason(json_body(), MAX_REASON_CHARS)
     with db.engine().begin() as conn:
         comment = store.get_comment(conn, comment_id, site_id=site["id"])
         if comment is None:
             raise Problem(404, "Not Found", "No such comment for this site.")
+        refuse_if_deleted(comment)
         if comment["status"] not in ("approved", "held"):
             raise Problem(
                 409,

@@ -8,8 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service.cli.types import FiniteFloat
-from service.storage import db
-from service.transport import broker, sweeper
+from service.storage import appeals, db
+from service.transport import broker, retention, sweeper
 
 comments_cli = AppGroup("comments", help="Operate on stored comments.")
 
@@ -25,6 +25,29 @@ def sweep(grace: float | None) -> None:
     """Queue again every comment left pending too long (lost jobs, a Redis restart)."""
     n = sweeper.sweep_once(db.engine(), broker.connection(), current_app.config, grace)
     click.echo(f"re-queued {n} pending comments")
+
+
+@comments_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what is due; erase nothing.")
+def purge(dry_run: bool) -> None:
+    """Erase comment texts past their site's retention period (as the workers do hourly)."""
+    counts = retention.purge(db.engine(), broker.connection(), dry_run=dry_run)
+    verb = "would erase" if dry_run else "erased"
+    for site_id, n in counts.items():
+        click.echo(f"{site_id}\t{n}")
+    click.echo(f"{verb} the texts of {sum(counts.values())} comments in {len(counts)} sites")
+
+
+@comments_cli.command("appeals")
+def appeal_counts() -> None:
+    """Appeals per guideline of the appealed decision: open, upheld, reversed, withdrawn."""
+    with db.engine().connect() as conn:
+        counts = appeals.counts_by_guideline(conn)
+    click.echo("guideline\tappeals\topen\tupheld\treversed\twithdrawn")
+    for code, n in sorted(counts.items()):
+        click.echo(
+            f"{code}\t{n['appeals']}\t{n['open']}\t{n['upheld']}\t{n['reversed']}\t{n['withdrawn']}"
+        )
 
 
 @comments_cli.command("counts")

@@ -332,6 +332,7 @@ def policy_document() -> dict[str, Any]:
                         "detect": {"type": "array", "items": {"enum": list(PERSONAL_DATA_KINDS)}},
                     }
                 ),
+                "threats": _section({"action": action}),
                 "language": _section(
                     {
                         "action": action,

@@ -75,6 +75,12 @@ def path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+GONE = {
+    "description": "The comment was deleted and its text erased",
+    "content": {PROBLEM: {"schema": ref("Problem")}},
+}
+
+
 def comments_paths(config: Config) -> dict[str, Any]:
     max_wait = int(config["MAX_WAIT_MS"])
     comment = ref("Comment")
@@ -97,6 +103,12 @@ def comments_paths(config: Config) -> dict[str, Any]:
                     "200": json_response("Decided within wait, or already stored", comment),
                     "202": json_response("Stored and queued", comment),
                     **problems(*KEYED_POST_ERRORS),
+                    "409": {
+                        "description": "Stored with different text (PUT edits it), or a "
+                        "request with this Idempotency-Key is still in progress",
+                        "content": {PROBLEM: {"schema": ref("Problem")}},
+                    },
+                    "410": GONE,
                 },
             },
             "get": {
@@ -113,6 +125,7 @@ def comments_paths(config: Config) -> dict[str, Any]:
                 "responses": {
                     "200": json_response("The comment", comment),
                     **problems(401, 404, 422, 429),
+                    "410": GONE,
                 },
             },
         },
@@ -124,6 +137,7 @@ def comments_paths(config: Config) -> dict[str, Any]:
                 "responses": {
                     "200": json_response("The comment", comment),
                     **problems(401, 404, 429),
+                    "410": GONE,
                 },
             }
         },
@@ -402,7 +416,7 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 def build(config: Config) -> dict[str, Any]:
     # They import this module's helpers.
-    from service.docs import openapi_authors, openapi_credentials, openapi_paths
+    from service.docs import openapi_authors, openapi_credentials, openapi_lifecycle, openapi_paths
 
     paths: dict[str, Any] = {}
     groups = [
@@ -410,6 +424,7 @@ def build(config: Config) -> dict[str, Any]:
         *openapi_paths.PATH_GROUPS,
         openapi_authors.authors_paths,
         openapi_credentials.credentials_paths,
+        *openapi_lifecycle.PATH_GROUPS,
     ]
     for group in groups:
         # Merged per path, so two groups may document different methods of one path.
@@ -433,7 +448,11 @@ def build(config: Config) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {**SECURITY_SCHEMES, **openapi_paths.SECURITY_SCHEMES},
-            "schemas": {**schemas(config), **openapi_paths.schemas()},
+            "schemas": {
+                **schemas(config),
+                **openapi_paths.schemas(),
+                **openapi_lifecycle.schemas(config),
+            },
         },
     }
 
@@ -454,10 +473,18 @@ ATTRIBUTES = [
     "THREAT",
     "SPAM",
 ]
-EVENTS = ["comment.decided", "comment.moderated", "comment.reported", "author.updated"]
+EVENTS = [
+    "comment.decided",
+    "comment.moderated",
+    "comment.reported",
+    "comment.appeal_decided",
+    "author.updated",
+]
 
 
 def schemas(config: Config) -> dict[str, Any]:
+    from service.docs import openapi_lifecycle  # imports this module's helpers
+
     max_text = int(config["MAX_TEXT_CHARS"])
     identifier = {"type": "string", "minLength": 1, "maxLength": 200}
     score = {
@@ -522,6 +549,7 @@ def schemas(config: Config) -> dict[str, Any]:
                     "properties": {"id": identifier, "name": {"type": "string", "maxLength": 200}},
                 },
                 "parent_id": identifier,
+                "store_text": openapi_lifecycle.STORE_TEXT,
             },
         },
         "Comment": {
@@ -545,7 +573,11 @@ def schemas(config: Config) -> dict[str, Any]:
                 },
                 "parent_id": NULLABLE_STRING,
                 "created_at": {"type": "string"},
+                "revision": {"type": "integer", "minimum": 1},
+                "revisions": {"type": "array", "items": ref("Revision")},
+                "text_state": {"enum": [None, "not_stored", "expired"]},
                 "decision": {"oneOf": [{"type": "null"}, ref("Decision")]},
+                "appeal": {"oneOf": [{"type": "null"}, ref("Appeal")]},
             },
         },
         "Decision": {
@@ -559,6 +591,8 @@ def schemas(config: Config) -> dict[str, Any]:
                 "model_version": NULLABLE_STRING,
                 "policy_version": {"type": ["integer", "null"]},
                 "moderator": NULLABLE_STRING,
+                "revision": {"type": "integer", "minimum": 1, "description": "The one judged"},
+                "statement": ref("Statement"),
                 "decided_at": NULLABLE_STRING,
             },
         },

@@ -10,7 +10,7 @@ from models.guidelines import GUIDELINES
 from service.moderation import claims
 from service.moderation.queue_data import strongest_guideline
 from service.moderation.users import User
-from service.storage import db, store
+from service.storage import appeals, db, lifecycle, store
 from service.storage.moderation import moderation_log, reports
 from service.transport import events
 
@@ -28,13 +28,21 @@ class Refusal(Exception):
 
 
 def decide(
-    engine: sa.Engine, user: User, comment_id: str, action: str, guideline: str | None
+    engine: sa.Engine,
+    user: User,
+    comment_id: str,
+    action: str,
+    guideline: str | None,
+    note: str | None = None,
 ) -> dict:
-    """Decide one held or reported comment; raises Refusal when this moderator may not."""
+    """Decide one held, reported or appealed comment; raises Refusal when this moderator may
+    not. On an appealed rejection, reject upholds it and approve reverses it."""
     with engine.begin() as conn:
         comment = store.get_comment(conn, comment_id)
         if comment is None or not user.may_see(comment["site_id"]):
             raise Refusal(404, "no such comment in your sites")  # never reveal other sites
+        if lifecycle.is_erased(comment):
+            raise Refusal(409, "its text was erased; there is nothing left to decide")
         reported = bool(
             conn.execute(
                 sa.select(reports.c.id).where(
@@ -42,8 +50,15 @@ def decide(
                 )
             ).first()
         )
-        if comment["status"] != "held" and not (reported and comment["status"] == "approved"):
+        appeal = appeals.open_for(conn, comment_id) if comment["status"] == "rejected" else None
+        if (
+            comment["status"] != "held"
+            and not (reported and comment["status"] == "approved")
+            and appeal is None
+        ):
             raise Refusal(409, f"already {comment['status']}")
+        if appeal is not None:
+            _may_decide_appeal(conn, user, appeal)
         holder = claims.holder_of(comment_id)
         if holder not in (None, user.name):
             raise Refusal(409, f"claimed by {holder}")
@@ -66,8 +81,13 @@ def decide(
         if guard.rowcount != 1:
             raise Refusal(409, "decided by someone else just now")
         decision_id = store.record_moderator_decision(
-            conn, comment_id, action=action, moderator=user.name, guideline=guideline
+            conn, comment_id, action=action, moderator=user.name, guideline=guideline, note=note
         )
+        outcome = None
+        if appeal is not None:
+            outcome = appeals.resolve(
+                conn, appeal, action=action, moderator=user.name, decision_id=decision_id, note=note
+            )
         conn.execute(
             reports.update()
             .where(reports.c.comment_id == comment_id, reports.c.resolved_decision_id.is_(None))
@@ -90,7 +110,15 @@ def decide(
         ).scalar_one()
     claims.release(comment_id, user.name)
     events.publish(engine, "comment.moderated", comment["site_id"], comment_id)
-    return {"id": comment_id, "action": action, "guideline": guideline, "log_id": log_id}
+    if outcome is not None:
+        events.publish(engine, "comment.appeal_decided", comment["site_id"], comment_id)
+    return {
+        "id": comment_id,
+        "action": action,
+        "guideline": guideline,
+        "log_id": log_id,
+        "appeal": outcome,
+    }
 
 
 def undo(engine: sa.Engine, user: User, log_id: int) -> dict:
@@ -133,6 +161,7 @@ def undo(engine: sa.Engine, user: User, log_id: int) -> dict:
             .where(reports.c.resolved_decision_id == entry.decision_id)
             .values(resolved_decision_id=None)
         )
+        appeals.reopen_resolved_by(conn, entry.decision_id)
         conn.execute(
             moderation_log.insert().values(
                 comment_id=entry.comment_id,
@@ -155,6 +184,13 @@ def undoable(entry: dict, user: User, current_decision_id: int | None) -> bool:
         and entry["decision_id"] == current_decision_id
         and db.utcnow() - aware(entry["created_at"]) <= UNDO_WINDOW
     )
+
+
+def _may_decide_appeal(conn: sa.Connection, user: User, appeal: dict) -> None:
+    """An appeal goes to someone else than whoever took the appealed decision."""
+    appealed = store.get_decision(conn, appeal["decision_id"]) or {}
+    if appealed.get("kind") == "moderator" and appealed.get("moderator") == user.name:
+        raise Refusal(403, "you took the appealed decision; another moderator must decide")
 
 
 def _default_guideline(conn: sa.Connection, comment: dict) -> str | None:

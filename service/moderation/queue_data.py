@@ -11,11 +11,12 @@ from models.guidelines import GUIDELINES
 from service.http.parsing import ascii_int
 from service.moderation import claims, highlight, thread, wording
 from service.moderation.users import User
-from service.storage import db
+from service.storage import db, lifecycle
+from service.storage.appeals import appeals
 from service.storage.moderation import reports
 
 PAGE_SIZE = 50
-VIEWS = ("held", "reported")
+VIEWS = ("held", "reported", "appeals")
 ORDERS = ("oldest", "score")
 
 
@@ -80,6 +81,15 @@ def open_reports(conn: sa.Connection, comment_ids: list[str]) -> dict[str, list[
     return out
 
 
+def _open_appeals(conn: sa.Connection, comment_ids: list[str]) -> dict[str, dict]:
+    if not comment_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(appeals).where(appeals.c.comment_id.in_(comment_ids), appeals.c.status == "open")
+    )
+    return {row.comment_id: dict(row._mapping) for row in rows}
+
+
 def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict], bool]:
     """(items of one page, whether more match than the page shows)."""
     sites = {s["id"]: s["name"] for s in visible_sites(conn, user)}
@@ -89,13 +99,16 @@ def queue(conn: sa.Connection, user: User, filters: Filters) -> tuple[list[dict]
     query = (
         sa.select(c, d.c.reasons, d.c.scores, d.c.model_version, top_score)
         .select_from(c.outerjoin(d, c.c.decision_id == d.c.id))
-        .where(c.c.site_id.in_(site_ids))
+        .where(c.c.site_id.in_(site_ids), lifecycle.not_erased())  # nothing left to judge
         .limit(PAGE_SIZE + 1)
         .offset((filters.page - 1) * PAGE_SIZE)
     )
     if filters.view == "reported":
         open_ = sa.select(reports.c.comment_id).where(reports.c.resolved_decision_id.is_(None))
         query = query.where(c.c.status == "approved", c.c.id.in_(open_))
+    elif filters.view == "appeals":
+        appealed = sa.select(appeals.c.comment_id).where(appeals.c.status == "open")
+        query = query.where(c.c.status == "rejected", c.c.id.in_(appealed))
     else:
         query = query.where(c.c.status == "held")
     if filters.article:
@@ -159,6 +172,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     parents, replies = thread.context(conn, rows)
     held_by = claims.holders(ids)
     reported = open_reports(conn, ids)
+    appealed = _open_appeals(conn, ids)
     site_policies = wording.site_policies(conn, {r["site_id"] for r in rows})
     items = []
     for row in rows:
@@ -174,9 +188,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
-                "segments": highlight.segments(
-                    row["text"], highlight.spans_of(reasons, len(row["text"]))
-                ),
+                "segments": _segments(row, reasons),
                 "reasons": labelled,
                 "strongest": strongest_guideline(reasons),
                 "top_score": row["top_score"],
@@ -193,9 +205,20 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "created_at": db.isoformat(row["created_at"]),
                 "claimed_by": held_by.get(row["id"]),
                 "reports": reported.get(row["id"], []),
+                "appeal": appealed.get(row["id"]),
             }
         )
     return items
+
+
+# Shown instead of a comment posted with "store_text": false (its text was never stored).
+TEXT_NOT_STORED = "text not stored"
+
+
+def _segments(row: dict, reasons: list[dict]) -> list:
+    if row["text_state"] == lifecycle.NOT_STORED:
+        return highlight.segments(TEXT_NOT_STORED, [])
+    return highlight.segments(row["text"], highlight.spans_of(reasons, len(row["text"])))
 
 
 def _author_counts(conn: sa.Connection, rows: list[dict]) -> dict[tuple[str, str], dict]:

@@ -7,7 +7,7 @@ from flask import jsonify, render_template
 
 from service.http.problems import Problem
 from service.moderation import actions, bp, highlight, queue_data, sessions
-from service.storage import db, store
+from service.storage import appeals, db, store
 from service.storage.moderation import moderation_log, reports
 
 HISTORY_SIZE = 100
@@ -89,7 +89,27 @@ def _trail(conn: sa.Connection, comment_id: str) -> list[dict]:
         )
     for row in conn.execute(sa.select(reports).where(reports.c.comment_id == comment_id)):
         events.append({"at": row.created_at, "what": "report", "who": "reader", "why": row.reason})
+    events += _appeal_events(conn, comment_id)
     events.sort(key=lambda e: actions.aware(e["at"]))
     for event in events:
         event["at"] = db.isoformat(event["at"])
+    return events
+
+
+def _appeal_events(conn: sa.Connection, comment_id: str) -> list[dict]:
+    """Each appeal, and its outcome once a moderator settled it."""
+    events = []
+    for appeal in appeals.for_comment(conn, comment_id):
+        events.append(
+            {"at": appeal["created_at"], "what": "appeal", "who": "reader", "why": appeal["reason"]}
+        )
+        if appeal["decided_at"] is not None:
+            events.append(
+                {
+                    "at": appeal["decided_at"],
+                    "what": f"appeal {appeal['status']}",
+                    "who": appeal["moderator"],
+                    "why": appeal["note"] or "",
+                }
+            )
     return events

@@ -91,7 +91,8 @@ def release(comment_id: str):
 @bp.post("/queue/api/decisions")
 @sessions.login_required
 def decide():
-    """Body {"ids": [...], "action": "approve"|"reject", "guideline"?: code}; one or many."""
+    """Body {"ids": [...], "action": "approve"|"reject", "guideline"?: code, "note"?: text};
+    one or many. On an appealed rejection, reject upholds it and approve reverses it."""
     user = sessions.current_user()
     body = json_body()
     ids, action, guideline = body.get("ids"), body.get("action"), body.get("guideline")
@@ -103,10 +104,15 @@ def decide():
         raise Problem(422, "Unprocessable Content", "ids must be comment id strings.")
     if guideline is not None and (not isinstance(guideline, str) or guideline not in GUIDELINES):
         raise Problem(422, "Unprocessable Content", "guideline is not a known guideline code.")
+    note = body.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > 2000):
+        raise Problem(422, "Unprocessable Content", "note must be a string of at most 2000.")
     decided, refused = [], []
     for comment_id in dict.fromkeys(ids):
         try:
-            decided.append(actions.decide(db.engine(), user, comment_id, action, guideline))
+            decided.append(
+                actions.decide(db.engine(), user, comment_id, action, guideline, note or None)
+            )
         except actions.Refusal as refusal:
             refused.append({"id": comment_id, "status": refusal.status, "why": refusal.message})
     if not decided and len(refused) == 1:  # a single refused decision answers with its status

@@ -42,6 +42,12 @@ comments = sa.Table(
     sa.Column("decision_id", sa.Integer),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # Added after the first release (create_schema adds them to older databases, so each is
+    # nullable): the current revision (NULL = 1, never edited); why `text` is empty (NULL = it
+    # is stored; see service.storage.lifecycle); when the text was erased.
+    sa.Column("revision", sa.Integer),
+    sa.Column("text_state", sa.String(16)),
+    sa.Column("erased_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("site_id", "external_id", name="uq_comments_site_external"),
     sa.Index("ix_comments_site_status_created", "site_id", "status", "created_at"),
     sa.Index("ix_comments_status_updated", "status", "updated_at"),
@@ -67,6 +73,8 @@ decisions = sa.Table(
     # "machine:<version>" makes a second machine decision by the same model impossible (jobs are
     # idempotent even when RQ or the sweeper runs one twice). NULL for people, who may decide again.
     sa.Column("dedupe_key", sa.String(120)),
+    # The comment revision this decision judged (NULL = 1); added later, hence nullable.
+    sa.Column("revision", sa.Integer),
     sa.UniqueConstraint("comment_id", "dedupe_key", name="uq_decisions_once"),
 )
 
@@ -181,7 +189,10 @@ def create_schema(engine: Engine) -> None:
         except sa.exc.OperationalError as exc:
             # SQLite: another process created a table between our check and our CREATE, or
             # holds the write lock (a lock upgrade fails at once, not after the busy timeout).
-            transient = "already exists" in str(exc) or "database is locked" in str(exc)
+            transient = any(
+                sign in str(exc)
+                for sign in ("already exists", "database is locked", "duplicate column")
+            )
             if not transient or attempt == 19:
                 raise
             time.sleep(0.05)
@@ -189,10 +200,44 @@ def create_schema(engine: Engine) -> None:
 
 def _create_missing(bind: Engine | sa.Connection) -> None:
     metadata.create_all(bind, checkfirst=True)
+    _add_missing_columns(bind)
     # create_all skips the indexes of tables that already exist; a later part may add one.
     for table in metadata.sorted_tables:
         for index in table.indexes:
             index.create(bind, checkfirst=True)
+
+
+def _add_missing_columns(bind: Engine | sa.Connection) -> None:
+    """ALTER TABLE ... ADD COLUMN for columns a later version added to an existing table.
+
+    The only schema change this project makes to existing tables: a new column must be nullable
+    with no default, so adding it rewrites nothing and old rows read as "not set".
+    """
+    inspector = sa.inspect(bind)
+    existing_tables = set(inspector.get_table_names())
+    for table in metadata.sorted_tables:
+        if table.name not in existing_tables:
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable or column.server_default is not None:
+                raise RuntimeError(f"{table.name}.{column.name} must be nullable to be added")
+            _add_column(bind, table, column)
+
+
+def _add_column(bind: Engine | sa.Connection, table: sa.Table, column: sa.Column) -> None:
+    preparer = bind.dialect.identifier_preparer
+    statement = sa.text(
+        f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN "
+        f"{preparer.format_column(column)} {column.type.compile(dialect=bind.dialect)}"
+    )
+    if isinstance(bind, sa.Connection):
+        bind.execute(statement)
+    else:
+        with bind.begin() as conn:
+            conn.execute(statement)
 
 
 def init_app(app: Flask) -> None:
@@ -224,9 +269,12 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
 
 # Tables of other parts register on `metadata` when imported (kept last: they import this module).
 from service.storage import (  # noqa: E402, F401
+    appeals,
     authors,
     credentials,
     integrations,
+    lifecycle,
     moderation,
     policies,
+    site_settings,
 )

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from models.categories import CATEGORIES
 from models.guidelines import GUIDELINES
-from service.storage import db
+from service.storage import db, lifecycle
 
 # A site's own label counts this many times a public-data row: the site's moderators judge
 # its own readers by its own guidelines, which public corpora only approximate.
@@ -40,8 +40,11 @@ CSV_FIELDS = (
 def latest_decisions(
     conn: sa.Connection, *, since: datetime | None = None, site_id: str | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Each comment's most recent moderator decision (people may change their minds)."""
+    """Each comment's most recent moderator decision (people may change their minds), with the
+    text of the revision it judged. Comments whose text is erased, expired or never stored are
+    left out: there is nothing to train on, and an erased text must not come back this way."""
     d, c = db.decisions, db.comments
+    r = lifecycle.comment_revisions
     latest = (
         sa.select(d.c.comment_id, sa.func.max(d.c.id).label("id"))
         .where(d.c.kind == "moderator")
@@ -53,7 +56,8 @@ def latest_decisions(
             d.c.comment_id,
             c.c.site_id,
             c.c.external_id,
-            c.c.text,
+            # An earlier revision's label goes with that revision's text.
+            sa.func.coalesce(r.c.text, c.c.text).label("text"),
             d.c.action,
             d.c.reasons,
             d.c.moderator,
@@ -62,6 +66,14 @@ def latest_decisions(
         )
         .join(latest, latest.c.id == d.c.id)
         .join(c, c.c.id == d.c.comment_id)
+        .outerjoin(
+            r,
+            sa.and_(
+                r.c.comment_id == d.c.comment_id,
+                r.c.revision == sa.func.coalesce(d.c.revision, 1),
+            ),
+        )
+        .where(c.c.text_state.is_(None), sa.func.coalesce(r.c.text_state, "") == "")
         .order_by(d.c.id)
     )
     if since is not None:

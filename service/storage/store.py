@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage import db, policies
+from service.storage import appeals, db, lifecycle, policies, site_settings, statements
 
 STATUS_BY_ACTION = {"approve": "approved", "hold": "held", "reject": "rejected"}
 
@@ -111,6 +111,16 @@ def _drop_decisions(conn: sa.Connection, decision_ids: list[int]) -> None:
 def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
     """The comment as the API shows it to its site."""
     decision = get_decision(conn, comment["decision_id"])
+    decision_json = decision_view(decision) if decision else None
+    if decision is not None and decision["action"] in ("hold", "reject"):
+        url = site_settings.get(conn, comment["site_id"])["appeal_url"]
+        decision_json["statement"] = statements.statement(comment, decision, url)
+    appeal = None
+    # Only a decided or an edited comment can have been appealed: a new one (the POST, the hot
+    # path) costs no query.
+    if decision is not None or lifecycle.current_revision(comment) > 1:
+        latest = appeals.latest_for(conn, comment["id"])
+        appeal = appeals.view(latest) if latest else None
     return {
         "id": comment["id"],
         "external_id": comment["external_id"],
@@ -123,7 +133,13 @@ def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
         "author": {"id": comment["author_id"], "name": comment["author_name"]},
         "parent_id": comment["parent_id"],
         "created_at": db.isoformat(comment["created_at"]),
-        "decision": decision_view(decision) if decision else None,
+        "revision": lifecycle.current_revision(comment),
+        "revisions": lifecycle.revisions(conn, comment),
+        # null while the text is stored; "not_stored" (store_text false) or "expired" (retention).
+        "text_state": comment.get("text_state"),
+        "decision": decision_json,
+        # The latest appeal against a rejection (see service.storage.appeals), or null.
+        "appeal": appeal,
     }
 
 
@@ -136,6 +152,7 @@ def decision_view(decision: dict) -> dict[str, Any]:
         "model_version": decision["model_version"],
         "policy_version": decision["policy_version"],
         "moderator": decision["moderator"],
+        "revision": decision.get("revision") or 1,
         "decided_at": db.isoformat(decision["created_at"]),
     }
 
@@ -162,6 +179,11 @@ def record_moderator_decision(
             moderator=moderator,
             note=note,
             created_at=now,
+            # The revision the moderator saw is the comment's current one (an edit makes the
+            # comment pending, which no moderator can decide).
+            revision=sa.select(sa.func.coalesce(db.comments.c.revision, 1))
+            .where(db.comments.c.id == comment_id)
+            .scalar_subquery(),
         )
         .returning(db.decisions.c.id)
     ).scalar_one()
@@ -171,6 +193,13 @@ def record_moderator_decision(
         .values(status=STATUS_BY_ACTION[action], decision_id=decision_id, updated_at=now)
     )
     return decision_id
+
+
+def dedupe_key(kind: str, model_version: str, revision: int) -> str:
+    """One decision per kind, model version and revision; revision 1 keeps the key it had
+    before comments could be edited, so older databases stay consistent."""
+    base = f"{kind}:{model_version}"
+    return base if revision == 1 else f"{base}@r{revision}"
 
 
 def pending_comments(conn: sa.Connection, comment_ids: list[str]) -> list[dict]:
@@ -216,11 +245,12 @@ def record_machine_decisions(
 ) -> dict[str, int]:
     """Many model decisions in two statements; {comment id: decision id}.
 
-    Each item has comment_id, action, scores, reasons and policy_version. A comment this version
-    already decided is skipped (ON CONFLICT DO NOTHING on the dedupe constraint), so a job that
-    runs twice stores nothing twice. kind "machine" (the active model) also sets the comment's
-    status, never over a moderator's decision; kind "shadow" (a candidate) only keeps its
-    decision beside the live one for the shadow report.
+    Each item has comment_id, action, scores, reasons, policy_version and the revision judged
+    (1 when absent). A revision this version already decided is skipped (ON CONFLICT DO
+    NOTHING on the dedupe constraint), so a job that runs twice stores nothing twice.
+    kind "machine" (the active model) also sets the comment's status, never over a moderator's
+    decision; kind "shadow" (a candidate) only keeps its decision beside the live one for the
+    shadow report.
     """
     if not decided:
         return {}
@@ -237,7 +267,8 @@ def record_machine_decisions(
             "moderator": None,
             "note": None,
             "created_at": now,
-            "dedupe_key": f"{kind}:{model_version}",
+            "revision": item.get("revision", 1),
+            "dedupe_key": dedupe_key(kind, model_version, item.get("revision", 1)),
         }
         for item in decided
     ]
@@ -252,13 +283,24 @@ def record_machine_decisions(
     ids = {row.comment_id: row.id for row in inserted}
     if ids and kind == "machine":
         action = {item["comment_id"]: item["action"] for item in decided}
+        revision = {item["comment_id"]: item.get("revision", 1) for item in decided}
         updated = conn.execute(
             db.comments.update()
-            .where(db.comments.c.id == sa.bindparam("cid"), db.comments.c.status == "pending")
+            .where(
+                db.comments.c.id == sa.bindparam("cid"),
+                db.comments.c.status == "pending",
+                # An edit since the worker read the text: this decision judged the old one.
+                sa.func.coalesce(db.comments.c.revision, 1) == sa.bindparam("rev"),
+            )
             .values(status=sa.bindparam("new_status"), decision_id=sa.bindparam("did"))
             .values(updated_at=now),
             [
-                {"cid": cid, "new_status": STATUS_BY_ACTION[action[cid]], "did": did}
+                {
+                    "cid": cid,
+                    "new_status": STATUS_BY_ACTION[action[cid]],
+                    "did": did,
+                    "rev": revision[cid],
+                }
                 for cid, did in ids.items()
             ],
         )

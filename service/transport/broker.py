@@ -82,3 +82,8 @@ def queued_set_key(queue_name: str) -> str:
 def drain_guard_key(queue_name: str) -> str:
     """Set while a drain job waits in the queue, so arrivals do not enqueue one each."""
     return f"moderation:{queue_name}:drain-queued"
+
+
+def unstored_text_key(comment_id: str) -> str:
+    """The text of a comment posted with "store_text": false, until a worker has scored it."""
+    return f"moderation:unstored-text:{comment_id}"

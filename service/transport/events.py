@@ -1,9 +1,10 @@
 """Events about comments that other parts react to (webhooks to the site, metrics).
 
 Called after the change is committed, by the worker (`comment.decided`), the moderator UI
-(`comment.moderated`) and the reports API (`comment.reported`); `author.updated` is about an
-author, not a comment, and goes out through service.webhooks.author_events. Subscribers
-register with `subscribe`; the webhooks package registers one that queues deliveries.
+(`comment.moderated`, and `comment.appeal_decided` when that settles an appeal) and the
+reports API (`comment.reported`); `author.updated` is about an author, not a comment, and goes
+out through service.webhooks.author_events. Subscribers register with `subscribe`; the webhooks
+package registers one that queues deliveries.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ import sqlalchemy as sa
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPES = ("comment.decided", "comment.moderated", "comment.reported", "author.updated")
+EVENT_TYPES = (
+    "comment.decided",
+    "comment.moderated",
+    "comment.reported",
+    "comment.appeal_decided",
+    "author.updated",
+)
 
 # (site id, comment id) of each comment an event is about.
 CommentRef = tuple[str, str]

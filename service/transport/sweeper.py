@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -76,19 +77,25 @@ def start_thread(
 ) -> threading.Thread | None:
     """Sweep in the background of this process every interval; None when switched off (0)."""
     interval = float(config["SWEEP_INTERVAL_SECONDS"])
+    return run_every("moderation-sweeper", interval, lambda: sweep_if_due(engine, conn, config))
+
+
+def run_every(name: str, interval: float, step: Callable[[], object]) -> threading.Thread | None:
+    """Call `step` every interval seconds in a daemon thread (None when interval is 0); a
+    failure is logged and retried next time. `step` takes its own lock (see sweep_if_due)."""
     if interval <= 0:
         return None
 
     def run() -> None:
         while True:
             try:
-                sweep_if_due(engine, conn, config)
+                step()
             except RedisError as exc:
-                log.warning("sweeper: Redis unavailable (%s); trying again later", exc)
+                log.warning("%s: Redis unavailable (%s); trying again later", name, exc)
             except Exception:
-                log.exception("sweeper failed; trying again later")
+                log.exception("%s failed; trying again later", name)
             threading.Event().wait(interval)
 
-    thread = threading.Thread(target=run, name="moderation-sweeper", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     return thread

@@ -57,6 +57,7 @@ def test_decided_comment_is_delivered_signed_to_the_receiver(hook_app: Flask) ->
             "comment.decided",
             "comment.moderated",
             "comment.reported",
+            "comment.appeal_decided",
             "author.updated",
         ]
         posted = client.post("/v1/comments", json=COMMENT, headers=auth(key)).get_json()

@@ -17,6 +17,8 @@ from models.context import HIDDEN, hide
         "calling people idiots is not helpful",
         "someone wrote that they are animals; that is hateful",
         'the minister said "we are not fools" today',
+        "i never said you were a liar, read it again",
+        "nobody in this thread is calling you a fool",
     ],
 )
 def test_a_denied_or_reported_hostile_word_is_hidden(text: str) -> None:
@@ -34,6 +36,7 @@ def test_a_denied_or_reported_hostile_word_is_hidden(text: str) -> None:
         "i am calling you an idiot",
         "not bad at all. you are stupid",
         "it's the idiots' fault, don't you think",
+        "isn't it clear that they are inferior?",
     ],
 )
 def test_a_hostile_word_that_is_said_is_kept(text: str) -> None:

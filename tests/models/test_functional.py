@@ -58,3 +58,11 @@ def test_civil_mentions_and_criticism_stay_approved(small_classifier) -> None:
 
 def test_the_never_approved_list_names_real_functionalities() -> None:
     assert set(NEVER_APPROVED) <= {f.name for f in functionalities()}
+
+
+def test_threats_that_name_a_commenters_home_or_promise_harm_are_not_approved(
+    small_classifier,
+) -> None:
+    # The threat-shape rule (models/rules/threats.py) holds most of these whatever the model says.
+    result = run_suite(small_classifier, _subset(("doxxing", "threat_conditional"), 8))
+    assert all(row["rate"] >= 0.5 for row in result.per_functionality.values())

@@ -22,10 +22,11 @@ def test_every_kind_is_generated_with_its_labels() -> None:
     generated = synthetic.generate(seed=0, per_kind=200)
     kinds = {g.kind for g in generated}
     assert kinds == {
-        "threat", "criticism", "dehumanising", "humanising", "context", "spam", "reply"
+        "threat", "intimidation", "criticism", "dehumanising", "humanising",
+        "context", "emphasis", "spam", "reply",
     }  # fmt: skip
     for g in generated:
-        if g.kind == "threat":
+        if g.kind in ("threat", "intimidation"):
             assert g.labels["threat"] == 1.0 and g.labels["toxicity"] == 1.0
         elif g.kind == "dehumanising":
             assert g.labels["identity_attack"] == 1.0

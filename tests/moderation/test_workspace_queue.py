@@ -21,7 +21,7 @@ def test_counts_cover_only_the_moderators_sites_and_follow_decisions(
     held_comment(ui_app, two_sites["b"], "theirs")
     client = ui_app.test_client()
     token = login(client, "alice", two_sites["alice"])
-    assert client.get("/queue/api/counts").get_json() == {"held": 2, "reported": 0}
+    assert client.get("/queue/api/counts").get_json() == {"held": 2, "reported": 0, "appeals": 0}
     api(client, token, "/queue/api/decisions", {"ids": [mine], "action": "approve"})
     reported = client.post(
         f"/v1/comments/{mine}/reports",
@@ -29,7 +29,7 @@ def test_counts_cover_only_the_moderators_sites_and_follow_decisions(
         headers={"Authorization": f"Bearer {two_sites['key_a']}"},
     )
     assert reported.status_code == 202
-    assert client.get("/queue/api/counts").get_json() == {"held": 1, "reported": 1}
+    assert client.get("/queue/api/counts").get_json() == {"held": 1, "reported": 1, "appeals": 0}
     page = client.get("/history").get_data(as_text=True)
     assert '<span class="count" data-count="held">1</span>' in page
 

@@ -53,3 +53,28 @@ def test_since_leaves_out_older_decisions(app):
         later = db.utcnow() + timedelta(minutes=1)
         assert list(labels.latest_decisions(conn, since=later)) == []
         assert len(list(labels.latest_decisions(conn, since=later - timedelta(hours=1)))) == 1
+
+
+def test_export_labels_leaves_out_erased_comments_and_labels_old_revisions_with_their_text(
+    app, runner
+):
+    from service.storage import lifecycle
+    from service.transport import erasure_jobs
+
+    site_id, _ = make_site(app)
+    erased = add_comment(app, site_id, "you are an idiot", "gone")
+    edited = add_comment(app, site_id, "you utter fool", "edited")
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        for comment_id in (erased, edited):
+            store.record_moderator_decision(
+                conn, comment_id, action="reject", moderator="a", guideline="abuse"
+            )
+        lifecycle.store_revision(
+            conn, store.get_comment(conn, edited), "sorry, I take that back", {}
+        )
+    erasure_jobs.erase_ids(engine, app.extensions["redis"], [erased], lifecycle.DELETED)
+
+    result = runner.invoke(args=["models", "export-labels", "--site", site_id])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["external_id"], r["text"]) for r in rows] == [("edited", "you utter fool")]
