@@ -79,3 +79,15 @@ def test_activate_and_promote_refuse_an_artifact_changed_since_it_was_recorded(
     assert runner.invoke(args=["models", "active"]).output.strip() == model_dir[1]
     # The recorded digest is never overwritten by the replaced file's.
     assert _recorded(app, copied) != sha256(model_dir[0] / copied / MODEL_FILE)
+
+
+def test_training_a_version_records_its_artifact_digest(app, model_dir):
+    from service.ops import model_ops
+    from tests.conftest import DATA_DIR
+
+    options = model_ops.TrainOptions(data_dir=DATA_DIR, max_rows=30, gate_limit=0)
+    version = model_ops.train_version(app.extensions["db_engine"], model_dir[0], options)
+    try:
+        assert _recorded(app, version) == sha256(model_dir[0] / version / MODEL_FILE)
+    finally:
+        shutil.rmtree(model_dir[0] / version)
