@@ -59,3 +59,14 @@ def test_slots_are_given_back_and_a_dead_process_slot_lapses(server_app):
     assert elapsed >= 0.5
     with server_app.app_context():
         assert broker.connection().zcard(waiters.site_slots_key(site_id)) == 0
+
+
+def test_a_short_wait_does_not_cut_short_the_slots_of_longer_ones(server_app):
+    site_id, _ = make_site(server_app)
+    server_app.config.update(WAIT_SLOTS_PER_SITE=4, WAIT_SLOTS_PER_PROCESS=4)
+    with server_app.app_context():
+        redis = broker.connection()
+        key = waiters.site_slots_key(site_id)
+        with waiters.wait_slot(site_id, 60_000), waiters.wait_slot(site_id, 10):
+            assert redis.zcard(key) == 2
+            assert redis.pttl(key) > 50_000
