@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     from service.api import admin_models
 
     admin_models.init_app(app)
+    from service.api import admin_credentials
+
+    admin_credentials.init_app(app)
     from service.api import webhooks
 
     app.register_blueprint(webhooks.bp)

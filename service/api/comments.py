@@ -78,7 +78,7 @@ def queue_and_answer(comment: dict[str, Any], view: dict[str, Any], wait_ms: int
     decision when it comes within wait_ms."""
     # Stored before queued: if Redis loses the job, the comment is still pending in the database.
     decided = queueing.enqueue_scoring(comment["id"]) and queueing.wait_for_decision(
-        comment["id"], wait_ms
+        comment["id"], wait_ms, site_id=comment["site_id"]
     )
     if decided:
         with db.engine().connect() as conn:
