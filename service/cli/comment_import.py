@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from service.api import batch_items
 from service.storage import db
@@ -67,6 +68,7 @@ class Counts:
 @click.option(
     "--chunk-size", type=click.IntRange(1, batch_items.MAX_BATCH), default=500, show_default=True
 )
+@with_appcontext
 def import_comments(file: Path, site_id: str, fmt: str | None, chunk_size: int) -> None:
     """Store and queue every comment of FILE for SITE; skips ids already stored."""
     _require_site(site_id)
