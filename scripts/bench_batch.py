@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import redis
 import sqlalchemy as sa
 
 from scripts import procs
@@ -28,19 +29,30 @@ from scripts.loadgen import post_at_rate
 from scripts.stack import Stack, create_database, drop_database
 from service.storage import db
 
+DRAIN_STATS = "moderation:moderation:drain-stats"  # workers.batch.stats_key
+
 
 def end_to_end(stack: Stack, ids: list[str], started: float, sent_for: float) -> dict:
-    """Wait for these comments' decisions; the rate from `started` to the last one."""
+    """Wait for these comments' decisions; the rate from `started` to the last one, and where
+    the workers' time went (their drain-stats counters, reset for the next run)."""
     engine = stack.engine()
     decided = decided_at(engine, ids, timeout=300)
     engine.dispose()
     last = max(decided.values(), default=started)
+    conn = redis.Redis.from_url(stack.redis_url)
+    stats = {k.decode(): float(v) for k, v in conn.hgetall(DRAIN_STATS).items()}
+    conn.delete(DRAIN_STATS)
+    conn.close()
+    each = max(stats.get("comments", 0), 1)
     return {
         "comments": len(ids),
         "decided": len(decided),
         "sent_s": sent_for,
         "e2e_s": last - started,
         "per_s": len(decided) / max(last - started, 1e-9),
+        "models_ms": stats.get("models_seconds", 0) * 1000 / each,
+        "worker_ms": stats.get("wall_seconds", 0) * 1000 / each,
+        "job_size": each / max(stats.get("batches", 0), 1),
     }
 
 
@@ -145,17 +157,29 @@ def main() -> int:
         f"model {version}; gunicorn {args.web_workers} workers, {args.workers} worker processes, "
         f"PostgreSQL, Redis; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n"
         "sent: seconds until the last request was answered (the import: until it exited);\n"
-        "end to end: first request sent -> last decision stored\n"
+        "stored/s: comments stored and queued a second over that time (the API side alone);\n"
+        "end to end: first request sent -> last decision stored; worker ms, models ms: wall ms"
+        "\na comment in the drain jobs, all and in the models; job: comments per drain job\n"
     )
-    print(f"{'path':<40}{'comments':>9}{'decided':>9}{'sent s':>8}{'e2e s':>8}{'per s':>8}")
+    print(
+        f"{'path':<40}{'comments':>9}{'decided':>9}{'sent s':>8}{'stored/s':>9}"
+        f"{'e2e s':>8}{'per s':>8}"
+        f"{'worker ms':>10}{'models ms':>10}{'job':>6}"
+    )
     for label, row in rows:
         print(
             f"{label:<40}{row['comments']:>9}{row['decided']:>9}{row['sent_s']:>8.1f}"
-            f"{row['e2e_s']:>8.1f}{row['per_s']:>8.0f}"
+            f"{row['comments'] / max(row['sent_s'], 1e-9):>9.0f}{row['e2e_s']:>8.1f}"
+            f"{row['per_s']:>8.0f}{row['worker_ms']:>10.2f}"
+            f"{row['models_ms']:>10.2f}{row['job_size']:>6.0f}"
         )
     single = rows[0][1]["per_s"]
+    stored = rows[0][1]["comments"] / rows[0][1]["sent_s"]
     for label, row in rows[1:]:
-        print(f"{label}: {row['per_s'] / single:.1f}x the single POST's rate")
+        print(
+            f"{label}: {row['per_s'] / single:.1f}x the single POST's rate end to end, "
+            f"{row['comments'] / row['sent_s'] / stored:.1f}x stored and queued"
+        )
     return 0
 
 
