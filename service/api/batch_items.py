@@ -64,7 +64,7 @@ def store_batch(site_id: str, bodies: Sequence[Any]) -> list[Item]:
         item.row = stored[external_id]
         is_new = external_id in created and firsts[external_id] is item
         item.outcome = CREATED if is_new else REPEAT
-    _hand_texts_to_worker([i for i in items if i.outcome == CREATED])
+    _hand_texts_to_worker(items)
     queue_comments([i.row["id"] for i in items if i.outcome == CREATED and i.row])
     return items
 
@@ -84,10 +84,15 @@ def _validated(index: int, body: Any) -> Item:
     return Item(index, CREATED, text=text, fields=fields)
 
 
-def _hand_texts_to_worker(created: list[Item]) -> None:
+def _hand_texts_to_worker(items: list[Item]) -> None:
     """Texts that must not be stored wait in Redis alone (as for one POST). Without Redis they
-    would be nowhere: those comments are removed again and answered 503, the others stand."""
-    unstored = [i for i in created if i.fields.get("text_state") == lifecycle.NOT_STORED]
+    would be nowhere: those comments are removed again and answered 503 (and so are their
+    repeats in the batch), the others stand."""
+    unstored = [
+        i
+        for i in items
+        if i.outcome == CREATED and i.fields.get("text_state") == lifecycle.NOT_STORED
+    ]
     if not unstored:
         return
     try:
@@ -96,10 +101,10 @@ def _hand_texts_to_worker(created: list[Item]) -> None:
             unstored_text.put(pipe, item.row["id"], item.text, current_app.config)
         pipe.execute()
     except RedisError:
-        ids = [item.row["id"] for item in unstored]
+        ids = {item.row["id"] for item in unstored}
         with db.engine().begin() as conn:
             conn.execute(db.comments.delete().where(db.comments.c.id.in_(ids)))
-        for item in unstored:
+        for item in [i for i in items if i.row is not None and i.row["id"] in ids]:
             item.outcome, item.row = INVALID, None
             item.problem = Problem(
                 503,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
+from scripts.procs import RedisServer
 from service.storage import db
 from tests.conftest import make_site, work_queue
 from tests.service.test_comments_api import ABUSIVE, CIVIL, auth, comment_body, post
+from tests.service.test_outages import own_redis, redis_app  # noqa: F401  (fixtures)
 from tests.workers.test_batch import machine_decisions
 
 
@@ -146,3 +148,30 @@ def test_a_batch_comment_with_store_text_false_is_decided_without_its_text_store
     work_queue(server_app)
     secret = client.get(f"/v1/comments/{results[1]['comment']['id']}", headers=auth(key)).json
     assert secret["decision"]["action"] in {"hold", "reject"}
+
+
+def test_redis_down_stores_the_batch_pending_but_refuses_texts_it_must_not_store(
+    redis_app: Flask,  # noqa: F811  (the fixture imported above)
+    own_redis: RedisServer,  # noqa: F811
+):
+    client = redis_app.test_client()
+    site_id, key = make_site(redis_app)
+    secret = {**comment_body("secret"), "store_text": False}
+    own_redis.kill()
+    answer = batch(client, key, [comment_body("kept"), secret, secret]).json["results"]
+    assert [r["status"] for r in answer] == [202, 503, 503]
+    assert [r.external_id for r in stored(redis_app, site_id)] == ["kept"]
+    own_redis.start()
+    swept = redis_app.test_cli_runner().invoke(args=["comments", "sweep", "--grace", "0"])
+    assert "re-queued 1 " in swept.output
+    work_queue(redis_app)
+    assert machine_decisions(redis_app) == {answer[0]["comment"]["id"]: 1}
+
+
+def test_each_comment_is_held_to_one_posts_field_limit(app: Flask, client):
+    _, key = make_site(app)
+    crowded = {**comment_body("crowded"), "extra": {str(i): i for i in range(250)}}
+    results = batch(client, key, [comment_body("plain"), crowded]).json["results"]
+    assert [r["status"] for r in results] == [202, 422]
+    assert results[1]["problem"]["detail"] == "The comment has more than 200 fields and items."
+    assert post(client, key, crowded).status_code == 422
