@@ -1,4 +1,5 @@
-"""OpenAPI path and schemas of `POST /v1/comments:batch` (service.api.comments_batch)."""
+"""OpenAPI path and schemas of `POST /v1/comments:batch` (service.api.comments_batch); listed
+in openapi_lifecycle's groups."""
 
 from __future__ import annotations
 
@@ -87,6 +88,3 @@ def schemas(_config: Config) -> dict[str, Any]:
             },
         },
     }
-
-
-PATH_GROUPS = [batch_paths]

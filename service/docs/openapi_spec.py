@@ -414,14 +414,13 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 def build(config: Config) -> dict[str, Any]:
     from service.docs import (  # import this module's helpers
         openapi_authors,
-        openapi_batch,
         openapi_lifecycle,
         openapi_paths,
     )
 
     paths: dict[str, Any] = {}
     groups = [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, openapi_authors.authors_paths]
-    for group in [*groups, *openapi_lifecycle.PATH_GROUPS, *openapi_batch.PATH_GROUPS]:
+    for group in [*groups, *openapi_lifecycle.PATH_GROUPS]:
         # Merged per path, so two groups may document different methods of one path.
         for path, operations in group(config).items():
             paths.setdefault(path, {}).update(operations)
@@ -447,7 +446,6 @@ def build(config: Config) -> dict[str, Any]:
                 **schemas(config),
                 **openapi_paths.schemas(),
                 **openapi_lifecycle.schemas(config),
-                **openapi_batch.schemas(config),
             },
         },
     }
