@@ -66,7 +66,9 @@ class Registry(Catalogue):
         (target / SIDECAR_FILE).write_text(json.dumps(sidecar, indent=2, default=str))
         return version
 
-    def load(self, version: str) -> Classifier:
+    def load(self, version: str, expected_sha256: str | None = None) -> Classifier:
+        """The version's classifier; with expected_sha256 (the digest the service recorded when
+        the version was registered), the artifact must have exactly that digest."""
         info = self.info(version)
         model_path = self._dir(version) / MODEL_FILE
         if not model_path.is_file():
@@ -80,6 +82,12 @@ class Registry(Catalogue):
                     f"but this process runs {lib} {running[lib]}; retrain or install {lib}=={saved}"
                 )
         digest = sha256(model_path)
+        if expected_sha256 is not None and digest != expected_sha256:
+            raise ModelLoadError(
+                f"model version {version!r}: {MODEL_FILE} has sha256 {digest}, not the "
+                f"{expected_sha256} recorded when the version was registered; refusing to load "
+                "a replaced artifact"
+            )
         if digest != info.get("sha256"):
             raise ModelLoadError(
                 f"model version {version!r}: checksum mismatch "

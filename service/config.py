@@ -23,11 +23,21 @@ DEFAULTS: dict[str, Any] = {
     "MAX_TEXT_CHARS": 20_000,
     # Whole request bodies beyond this are refused before parsing (413).
     "MAX_BODY_BYTES": 256 * 1024,
+    # POST /v1/comments:batch only (up to 500 comments): room for 500 texts of 32 KiB each.
+    "MAX_BATCH_BODY_BYTES": 16 * 1024 * 1024,
     "MAX_WAIT_MS": 5_000,
+    # Requests that may wait for their decision at once (service/transport/waiters.py): past
+    # either cap a `?wait=` caller gets 202 at once. Per site across all web processes, and per
+    # process (keep it below the process's thread count, so some threads never wait).
+    "WAIT_SLOTS_PER_SITE": 4,
+    "WAIT_SLOTS_PER_PROCESS": 2,
     # How long a finished decision stays in Redis for callers waiting on it.
     "DECISION_SIGNAL_TTL_SECONDS": 120,
     # How often a worker re-reads which model version is active (seconds).
     "MODEL_REFRESH_SECONDS": 5.0,
+    # Policy versions a site may store in an hour through the API (PUT /v1/site/policy); each one
+    # makes every worker compile the site's word lists again.
+    "POLICY_CHANGES_PER_HOUR": 30,
     "SECRET_KEY": "",
     # The API pushes ids onto a Redis list; one drain job scores up to this many at a time.
     "DRAIN_BATCH_SIZE": 100,

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.ops import metrics
 from service.storage import store
-from service.transport import broker, queueing
+from service.transport import queueing
 from workers import jobs, runtime, timebox
 
 log = logging.getLogger(__name__)
@@ -36,16 +36,11 @@ def drain_pending() -> int:
     """RQ job: decide the next batch of pending comment ids; returns how many were decided."""
     rt = runtime.current()
     queue = Queue(rt.config["QUEUE_NAME"], connection=rt.redis)
-    pending = broker.pending_key(queue.name)
-    pipe = rt.redis.pipeline(transaction=True)
-    # This job has started: from now on an arrival must enqueue a drain job of its own.
-    pipe.delete(broker.drain_guard_key(queue.name))
-    pipe.lpop(pending, int(rt.config["DRAIN_BATCH_SIZE"]))
-    pipe.llen(pending)
-    _, popped, remaining = pipe.execute()
+    # This job has started: the pop releases the guard, so an arrival from now on enqueues a
+    # drain job of its own.
+    ids, remaining = queueing.pop_batch(rt.redis, queue.name, int(rt.config["DRAIN_BATCH_SIZE"]))
     if remaining:
         queueing.schedule_drain(rt.redis, queue)
-    ids = [raw.decode() if isinstance(raw, bytes) else raw for raw in popped or []]
     return score_batch(rt, ids, queue.name) if ids else 0
 
 

@@ -41,9 +41,11 @@ def promote_version(*, version: str, force: bool, limit: int | None = None) -> d
     """The gate, then activation unless it refused (or force); the figures as the job's result."""
     rt = runtime.current()
     reg = model_ops.registry(rt.config["MODEL_DIR"])
-    reg.load(version)  # refuses a tampered or incompatible version before anything changes
     with rt.engine.connect() as conn:
         active = model_state.active_version(conn)
+        recorded = model_state.artifact_digest(conn, version)
+    # Refuses a tampered or incompatible version before anything changes.
+    reg.load(version, expected_sha256=recorded)
     rows: list[dict] = []
     failed: list[dict] = []
     if active is not None and active != version:
@@ -57,5 +59,5 @@ def promote_version(*, version: str, force: bool, limit: int | None = None) -> d
     promoted = not failed or force
     if promoted:
         with rt.engine.begin() as conn:
-            model_ops.promote(conn, version)
+            model_ops.promote(conn, reg, version)
     return {"version": version, "promoted": promoted, "failed": failed, "figures": rows}

@@ -100,7 +100,13 @@ class ModelCache:
             return
         log.info("loading %s model version %s", self.role, wanted)
         try:
-            classifier = with_encoder(self.registry.load(wanted), self.registry.root / wanted)
+            # The digest recorded at registration, not only the sidecar's, which sits beside the
+            # file it guards and could be replaced with it.
+            with self.engine.connect() as conn:
+                expected = model_state.artifact_digest(conn, wanted)
+            classifier = with_encoder(
+                self.registry.load(wanted, expected_sha256=expected), self.registry.root / wanted
+            )
         except ModelLoadError as exc:
             self._failed, self._failed_at, self.error = wanted, now, str(exc)
             if self.role == "shadow":

@@ -17,7 +17,10 @@ several words matches that sequence of words.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -202,10 +205,35 @@ def _trie_pattern(words: set[str]) -> str:
 MAX_EVIDENCE = 100
 
 
+# Compiled matchers by the digest of their list's content: a site's new policy version with the
+# same words in another order (or another site with the same list) reuses the one built already;
+# a maximal list takes seconds to compile.
+MAX_MATCHERS = 64
+_by_content: OrderedDict[str, WordMatcher] = OrderedDict()
+_by_content_lock = threading.Lock()
+
+
+def content_key(entries: tuple[str, ...]) -> str:
+    """The sha256 of a list's distinct entries, whatever their order."""
+    return hashlib.sha256("\n".join(sorted(set(entries))).encode()).hexdigest()
+
+
 @lru_cache(maxsize=256)
 def matcher_for(entries: tuple[str, ...]) -> WordMatcher:
-    """One compiled matcher per distinct list; policies are reused across many comments."""
-    return WordMatcher(entries)
+    """The compiled matcher of a list; the digest is taken only the first time a tuple is seen."""
+    key = content_key(entries)
+    with _by_content_lock:
+        found = _by_content.get(key)
+        if found is not None:
+            _by_content.move_to_end(key)
+            return found
+    # Built outside the lock: two threads may build the same list once each, and one is kept.
+    built = WordMatcher(tuple(sorted(set(entries))))
+    with _by_content_lock:
+        built = _by_content.setdefault(key, built)
+        while len(_by_content) > MAX_MATCHERS:
+            _by_content.popitem(last=False)
+    return built
 
 
 def find_words(

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         authors,
         comment_edits,
         comments,
+        comments_batch,
         erasure,
         reports,
         site,
@@ -24,6 +25,9 @@ def init_app(app: Flask) -> None:
     from service.api import admin_models
 
     admin_models.init_app(app)
+    from service.api import admin_credentials
+
+    admin_credentials.init_app(app)
     from service.api import webhooks
 
     app.register_blueprint(webhooks.bp)

@@ -24,7 +24,8 @@ bp = Blueprint("admin_models", __name__, url_prefix="/v1/admin/models")
 
 
 @bp.before_request
-def _admin_only() -> None:
+def require_admin() -> None:
+    """A logged-in admin, with the session's CSRF token on writes; else a 401 or 403 problem."""
     from service.moderation import sessions
 
     user = sessions.current_user()

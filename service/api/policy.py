@@ -8,9 +8,11 @@ lets a client poll cheaply (304).
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import timedelta
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from models.policy import MAX_DOMAINS, MAX_WORDS, Policy, PolicyError
 from service.http.auth import require_site
@@ -65,6 +67,8 @@ def put_policy():
         ) from None
     expected = _expected_version()
     with db.engine().begin() as conn:
+        if policies.differs_from_current(conn, site["id"], policy):
+            _refuse_past_change_limit(conn, site["id"])
         try:
             found, changed = policies.set_policy(
                 conn,
@@ -84,6 +88,29 @@ def put_policy():
                 409, "Conflict", "Another change was saved at the same moment; retry."
             ) from None
     return _answer(found, changed=changed)
+
+
+# Each new version makes every worker build the site's word-list matchers again (seconds for the
+# longest lists), so a site may change its policy only so often.
+CHANGE_WINDOW = timedelta(hours=1)
+
+
+def _refuse_past_change_limit(conn, site_id: str) -> None:
+    """429 when the site already stored POLICY_CHANGES_PER_HOUR versions in the last hour."""
+    limit = int(current_app.config["POLICY_CHANGES_PER_HOUR"])
+    now = db.utcnow()
+    recent = policies.changes_since(conn, site_id, now - CHANGE_WINDOW)
+    if len(recent) < limit:
+        return
+    # Allowed again once enough of them have left the window to leave room for one more.
+    frees_at = recent[len(recent) - limit] + CHANGE_WINDOW
+    retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
+    raise Problem(
+        429,
+        "Too Many Requests",
+        f"At most {limit} policy changes an hour; retry in {retry_after} s.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 @bp.get("/versions")

@@ -28,12 +28,22 @@ def _catalogue() -> Catalogue:
     return Catalogue(current_app.config["MODEL_DIR"])
 
 
+def _register(conn, version: str) -> None:
+    """Record VERSION's artifact digest (first activation of a version trained elsewhere)."""
+    try:
+        model_ops.register_artifact(conn, _catalogue(), version)
+    except model_ops.ArtifactChanged as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _known(version: str, *, loadable: bool = False) -> str:
     """VERSION if the registry has it; with loadable, also if this process can load it
     (checksum and library versions), so no worker is pointed at a model it must refuse."""
     try:
         if loadable:
-            _registry().load(version)
+            with db.engine().connect() as conn:
+                recorded = model_state.artifact_digest(conn, version)
+            _registry().load(version, expected_sha256=recorded)
         else:
             _catalogue().info(version)
     except ModelLoadError as exc:
@@ -449,7 +459,10 @@ def promote_model(version: str, force: bool, limit: int) -> None:
         else:
             click.echo(f"gate passed on {len(rows)} figures", err=True)
     with db.engine().begin() as conn:
-        model_ops.promote(conn, version)
+        try:
+            model_ops.promote(conn, _catalogue(), version)
+        except model_ops.ArtifactChanged as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(f"active: {version}")
 
 
@@ -501,6 +514,7 @@ def activate_model(version: str) -> None:
     """Make VERSION the active model (workers pick it up within seconds)."""
     _known(version)
     with db.engine().begin() as conn:
+        _register(conn, version)
         model_state.activate(conn, version)
     click.echo(f"active: {version}")
 

@@ -11,6 +11,7 @@ import hmac
 import html
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from service.http.auth import require_site
 from service.http.parsing import FieldErrors, json_body
 from service.http.problems import Problem
-from service.storage import db
+from service.storage import credentials, db
 from service.storage.integrations import site_integrations
 from service.transport import sync_scoring
 
@@ -30,7 +31,11 @@ SETTINGS = {
     "CORAL_BUDGET_MS": 200,
     # Time kept back from the budget for our own answer to travel to Coral.
     "CORAL_MARGIN_MS": 20,
+    # How long the previous signing secret keeps working after a new one is set (while Coral's
+    # admin rolls it), unless the PUT says otherwise; then it stops.
+    "CORAL_SECRET_GRACE_SECONDS": 86_400,
 }
+MAX_GRACE_SECONDS = 30 * 86_400  # as `sites rotate-key --grace`
 STATUS_BY_ACTION = {"approve": "APPROVED", "hold": "SYSTEM_WITHHELD", "reject": "REJECTED"}
 FLAG_BY_GUIDELINE = {
     "abuse": "COMMENT_DETECTED_TOXIC",
@@ -46,17 +51,28 @@ _TAG = re.compile(r"<[^>]{0,2000}>")
 
 @bp.put("/v1/site/integrations/coral")
 def set_coral_secret():
-    """Set the site's Coral signing secret; the previous one stays valid for a rotation."""
+    """Set the site's Coral signing secret; the previous one stays valid for a grace period."""
     site = require_site()
     body = json_body()
     secret = body.get("secret")
+    grace = body.get("grace_seconds", current_app.config["CORAL_SECRET_GRACE_SECONDS"])
     errors = FieldErrors()
     if not isinstance(secret, str) or not 8 <= len(secret) <= 200 or "\x00" in secret:
         errors.add("secret", "is required: a string of 8 to 200 characters")
+    if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= MAX_GRACE_SECONDS:
+        errors.add("grace_seconds", f"must be a whole number from 0 to {MAX_GRACE_SECONDS}")
     errors.raise_if_any()
+    now = db.utcnow()
     with db.engine().begin() as conn:
-        previous = _secrets(conn, site["id"])
-        secrets = [secret, *[s for s in previous if s != secret][: KEEP_SECRETS - 1]]
+        previous = [s for s in _live_secrets(conn, site["id"], now) if s["secret"] != secret]
+        # The secret just replaced works for the grace period (one already ending keeps its
+        # end); with no grace it stops now.
+        ends = db.isoformat(now + timedelta(seconds=grace))
+        retiring = [
+            {**s, "expires_at": s["expires_at"] or ends}
+            for s in (previous[: KEEP_SECRETS - 1] if grace else [])
+        ]
+        secrets = [{"secret": secret, "expires_at": None}, *retiring]
         conn.execute(
             site_integrations.delete().where(
                 site_integrations.c.site_id == site["id"], site_integrations.c.kind == KIND
@@ -64,10 +80,23 @@ def set_coral_secret():
         )
         conn.execute(
             site_integrations.insert().values(
-                site_id=site["id"], kind=KIND, config={"secrets": secrets}, updated_at=db.utcnow()
+                site_id=site["id"], kind=KIND, config={"secrets": secrets}, updated_at=now
             )
         )
-    return jsonify({"url": f"/v1/integrations/coral/{site['id']}", "active_secrets": len(secrets)})
+        credentials.audit(
+            conn,
+            f"site:{site['id']}",
+            "rotate-coral-secret",
+            f"api:{site['key_prefix']}",
+            f"previous secret works {grace} s more" if retiring else "no previous secret",
+        )
+    return jsonify(
+        {
+            "url": f"/v1/integrations/coral/{site['id']}",
+            "active_secrets": len(secrets),
+            "previous_expires_at": retiring[0]["expires_at"] if retiring else None,
+        }
+    )
 
 
 @bp.post("/v1/integrations/coral/<site_id>")
@@ -124,12 +153,31 @@ def signature_matches(body: bytes, header: str | None, secrets: list[str]) -> bo
 
 
 def _secrets(conn: sa.Connection, site_id: str) -> list[str]:
-    config = conn.execute(
-        sa.select(site_integrations.c.config).where(
+    """The secrets a signature may use now: the current one and any still in their grace."""
+    return [s["secret"] for s in _live_secrets(conn, site_id, db.utcnow())]
+
+
+def _live_secrets(conn: sa.Connection, site_id: str, now: datetime) -> list[dict[str, Any]]:
+    row = conn.execute(
+        sa.select(site_integrations.c.config, site_integrations.c.updated_at).where(
             site_integrations.c.site_id == site_id, site_integrations.c.kind == KIND
         )
-    ).scalar()
-    return list(config["secrets"]) if config else []
+    ).first()
+    if row is None:
+        return []
+    entries = []
+    for i, entry in enumerate(row.config["secrets"]):
+        if isinstance(entry, str):
+            # Stored before secrets had an end: the older ones end a grace after that change.
+            grace = timedelta(seconds=int(current_app.config["CORAL_SECRET_GRACE_SECONDS"]))
+            ends = row.updated_at.replace(tzinfo=row.updated_at.tzinfo or UTC) + grace
+            entry = {"secret": entry, "expires_at": None if i == 0 else db.isoformat(ends)}
+        entries.append(entry)
+    return [e for e in entries if e["expires_at"] is None or _parse(e["expires_at"]) > now]
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _comment_text(body: dict[str, Any]) -> str:

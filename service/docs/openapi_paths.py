@@ -77,7 +77,9 @@ def policy_paths(_config: Config) -> dict[str, Any]:
             "put": {
                 "summary": "Replace the whole policy (keys left out take the defaults)",
                 "description": "A new version only when the document changes. The body is a "
-                "policy document, or what GET answered (its `policy` is used).",
+                "policy document, or what GET answered (its `policy` is used). At most "
+                "POLICY_CHANGES_PER_HOUR (30) new versions a site an hour: past it a 429 with "
+                "Retry-After, and nothing is stored.",
                 "tags": ["policy"],
                 "parameters": [_etag_header("If-Match", "Save only if this is still current")],
                 "requestBody": json_body(

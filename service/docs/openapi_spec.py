@@ -298,14 +298,16 @@ def coral_paths(_config: Config) -> dict[str, Any]:
     return {
         "/v1/site/integrations/coral": {
             "put": {
-                "summary": "Set the site's Coral signing secret (the previous one stays valid)",
+                "summary": "Set the site's Coral signing secret (the previous one stays valid "
+                "for grace_seconds, default CORAL_SECRET_GRACE_SECONDS = 86400, then stops)",
                 "tags": ["coral"],
                 "requestBody": json_body(
                     {
                         "type": "object",
                         "required": ["secret"],
                         "properties": {
-                            "secret": {"type": "string", "minLength": 8, "maxLength": 200}
+                            "secret": {"type": "string", "minLength": 8, "maxLength": 200},
+                            "grace_seconds": {"type": "integer", "minimum": 0, "maximum": 2592000},
                         },
                     }
                 ),
@@ -318,6 +320,7 @@ def coral_paths(_config: Config) -> dict[str, Any]:
                             "properties": {
                                 "url": {"type": "string"},
                                 "active_secrets": {"type": "integer"},
+                                "previous_expires_at": NULLABLE_STRING,
                             },
                         },
                     ),
@@ -412,15 +415,18 @@ PATH_GROUPS: list[Callable[[Config], dict[str, Any]]] = [
 
 
 def build(config: Config) -> dict[str, Any]:
-    from service.docs import (  # import this module's helpers
-        openapi_authors,
-        openapi_lifecycle,
-        openapi_paths,
-    )
+    # They import this module's helpers.
+    from service.docs import openapi_authors, openapi_credentials, openapi_lifecycle, openapi_paths
 
     paths: dict[str, Any] = {}
-    groups = [*PATH_GROUPS, *openapi_paths.PATH_GROUPS, openapi_authors.authors_paths]
-    for group in [*groups, *openapi_lifecycle.PATH_GROUPS]:
+    groups = [
+        *PATH_GROUPS,
+        *openapi_paths.PATH_GROUPS,
+        openapi_authors.authors_paths,
+        openapi_credentials.credentials_paths,
+        *openapi_lifecycle.PATH_GROUPS,
+    ]
+    for group in groups:
         # Merged per path, so two groups may document different methods of one path.
         for path, operations in group(config).items():
             paths.setdefault(path, {}).update(operations)

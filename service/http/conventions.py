@@ -31,7 +31,13 @@ SETTINGS: dict[str, Any] = {
     "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
     # How long a request in flight holds its key against a concurrent duplicate.
     "IDEMPOTENCY_LOCK_SECONDS": 60,
+    # Response bodies up to this size are kept whole for replay; a larger one is kept as its
+    # status, Location and short top-level fields (so one key costs Redis at most about this).
+    "IDEMPOTENCY_MAX_BODY_BYTES": 8 * 1024,
 }
+# A top-level field of a large response is kept for its replay only when this short (ids,
+# statuses); long texts and nested objects are left for a GET of the Location.
+_KEPT_FIELD_BYTES = 128
 IN_FLIGHT = "in-flight"
 
 
@@ -157,12 +163,31 @@ def _idempotency_store(response: Response) -> Response:
         "status": response.status_code,
         "mimetype": response.mimetype,
         "headers": {k: v for k, v in response.headers.items() if k in ("Location", "Retry-After")},
-        "body": response.get_data(as_text=True),
+        "body": _replay_body(response),
     }
     with contextlib.suppress(RedisError):  # Redis went away mid-request: the answer still goes
         ttl = int(current_app.config["IDEMPOTENCY_TTL_SECONDS"])
         broker.connection().set(key, json.dumps(saved), ex=ttl)
     return response
+
+
+def _replay_body(response: Response) -> str:
+    """The body to replay: the whole one, or past IDEMPOTENCY_MAX_BODY_BYTES its short fields."""
+    body = response.get_data(as_text=True)
+    if len(body.encode()) <= int(current_app.config["IDEMPOTENCY_MAX_BODY_BYTES"]):
+        return body
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = None
+    kept: dict[str, Any] = {}
+    if isinstance(parsed, dict):
+        kept = {
+            name: value
+            for name, value in parsed.items()
+            if not isinstance(value, dict | list) and len(json.dumps(value)) <= _KEPT_FIELD_BYTES
+        }
+    return json.dumps({**kept, "replay_truncated": True})
 
 
 def _idempotency_release(_exc: BaseException | None) -> None:

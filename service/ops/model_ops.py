@@ -87,6 +87,8 @@ def train_version(
         )
     reg = registry(model_dir)
     version = reg.save(result)
+    with engine.begin() as conn:
+        register_artifact(conn, reg, version)
     if options.gate_limit is not None and options.gate_limit > 0:
         gate_figures(reg, version, options.data_dir, options.gate_limit)
     return version
@@ -151,8 +153,30 @@ def check_gate(reg, candidate: str, active: str, data_dir: Path, limit: int | No
     return rows
 
 
-def promote(conn: sa.Connection, version: str) -> None:
+class ArtifactChanged(Exception):
+    """The version's artifact is not the one recorded when it was registered."""
+
+
+def register_artifact(conn: sa.Connection, catalogue, version: str) -> str:
+    """Record the sha256 of VERSION's artifact (if none is yet) and return it.
+
+    Raises ArtifactChanged when a digest was recorded before and the file no longer has it.
+    """
+    from models.catalogue import MODEL_FILE, sha256
+
+    digest = sha256(catalogue.root / version / MODEL_FILE)
+    recorded = model_state.record_digest(conn, version, digest)
+    if recorded != digest:
+        raise ArtifactChanged(
+            f"model version {version!r}: {MODEL_FILE} has sha256 {digest}, not the {recorded} "
+            "recorded when it was registered; not activated"
+        )
+    return digest
+
+
+def promote(conn: sa.Connection, catalogue, version: str) -> None:
     """Activate VERSION; if it was the shadow, the shadow ends (it is now the live model)."""
+    register_artifact(conn, catalogue, version)
     model_state.activate(conn, version)
     if model_state.shadow_version(conn) == version:
         model_state.set_shadow(conn, None)

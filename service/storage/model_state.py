@@ -8,6 +8,37 @@ import sqlalchemy as sa
 
 from service.storage import db
 
+# The sha256 of each version's artifact, recorded when the version is registered (trained) or
+# first activated. The sidecar's checksum lives beside the file it guards, so whoever can replace
+# the file can replace both; workers check the file against this row instead.
+model_artifacts = sa.Table(
+    "model_artifacts",
+    db.metadata,
+    sa.Column("version", sa.String(80), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def artifact_digest(conn: sa.Connection, version: str) -> str | None:
+    """The artifact sha256 recorded for VERSION, None for a version never registered here."""
+    return conn.execute(
+        sa.select(model_artifacts.c.sha256).where(model_artifacts.c.version == version)
+    ).scalar()
+
+
+def record_digest(conn: sa.Connection, version: str, digest: str) -> str:
+    """Record VERSION's artifact digest unless one is recorded already; the recorded one.
+
+    Never overwritten: a changed artifact must not be able to re-register itself.
+    """
+    insert = db.dialect_insert(conn, model_artifacts).values(
+        version=version, sha256=digest, recorded_at=db.utcnow()
+    )
+    conn.execute(insert.on_conflict_do_nothing(index_elements=["version"]))
+    return artifact_digest(conn, version) or digest
+
+
 ACTIVE_KEY = "active_model"
 # What every "no active model" message says, so each names the commands that fix it.
 NO_ACTIVE_MODEL = (

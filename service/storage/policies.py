@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -163,6 +163,22 @@ def set_policy(
     except IntegrityError:
         raise PolicyConflict(current_version_number(conn, site_id)) from None
     return version, True
+
+
+def differs_from_current(conn: sa.Connection, site_id: str, policy: Policy) -> bool:
+    """Whether storing `policy` would make a new version (set_policy's own test)."""
+    return _canonical(policy.to_dict()) != _canonical(current(conn, site_id).document)
+
+
+def changes_since(conn: sa.Connection, site_id: str, since: datetime) -> list[datetime]:
+    """When each of the site's versions made since `since` was stored, oldest first (UTC)."""
+    rows = conn.execute(
+        sa.select(site_policies.c.created_at)
+        .where(site_policies.c.site_id == site_id, site_policies.c.created_at >= since)
+        .order_by(site_policies.c.created_at)
+    )
+    # SQLite hands back naive datetimes, which were stored as UTC.
+    return [r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC) for r in rows]
 
 
 _ENVELOPE = frozenset({"site_id", "version", "created_at", "created_by", "changed", "policy"})

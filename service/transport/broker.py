@@ -74,6 +74,11 @@ def pending_key(queue_name: str) -> str:
     return f"moderation:{queue_name}:pending"
 
 
+def queued_set_key(queue_name: str) -> str:
+    """The ids now on the pending list, so an id already waiting is not pushed again."""
+    return f"moderation:{queue_name}:queued"
+
+
 def drain_guard_key(queue_name: str) -> str:
     """Set while a drain job waits in the queue, so arrivals do not enqueue one each."""
     return f"moderation:{queue_name}:drain-queued"

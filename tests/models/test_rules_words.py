@@ -7,7 +7,7 @@ import pytest
 from models.normalize import normalize
 from models.policy import Policy
 from models.rules import find_rules
-from models.rules.words import MAX_EVIDENCE, find_words
+from models.rules.words import MAX_EVIDENCE, content_key, find_words, matcher_for
 
 BANNED = ("ass", "fuck*", "go to hell")
 
@@ -94,3 +94,13 @@ def test_a_word_repeated_thousands_of_times_reports_its_first_hundred_places() -
     assert len(finding.evidence) == MAX_EVIDENCE == 100
     assert [s.start for s in finding.evidence[:2]] == [0, 4]
     assert finding.detail == "listed: ass"
+
+
+def test_lists_with_the_same_words_share_one_compiled_matcher() -> None:
+    """A new policy version listing the same words in another order does not compile again."""
+    first = Policy.from_dict({"word_lists": {"banned": ["moron", "idiot", "pig*"]}})
+    reordered = Policy.from_dict({"word_lists": {"banned": ["pig*", "moron", "idiot", "moron"]}})
+    assert first.word_lists.banned != reordered.word_lists.banned
+    assert matcher_for(first.word_lists.banned) is matcher_for(reordered.word_lists.banned)
+    assert content_key(("a", "b")) == content_key(("b", "a", "b")) != content_key(("a",))
+    assert matcher_for(("moron", "idiot")) is not matcher_for(("moron",))

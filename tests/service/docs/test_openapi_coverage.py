@@ -130,3 +130,20 @@ def test_admin_model_answers_conform_to_the_document(app: Flask, model_dir, docu
     documented(f"{base}/shadow/report", "get", client.get(f"{base}/shadow/report"), 404)
     report = client.get(f"{base}/shadow/report?version={active}")
     documented(f"{base}/shadow/report", "get", report, 200)
+
+
+def test_admin_credential_answers_conform_to_the_document(app: Flask, documented) -> None:
+    app.config["SESSION_COOKIE_SECURE"] = False
+    client = app.test_client()
+    token = login(client, "boss", make_user(app, "boss", "admin"))
+    site_id, _ = make_site(app)
+    make_user(app, "mod", sites=[site_id])
+    rotate = "/v1/admin/sites/{site_id}/rotate-key"
+    answer = api(client, token, f"/v1/admin/sites/{site_id}/rotate-key", {"grace_seconds": 60})
+    documented(rotate, "post", answer, 200)
+    documented(rotate, "post", api(client, token, "/v1/admin/sites/nope/rotate-key"), 404)
+    disable = "/v1/admin/users/{name}/disable"
+    documented(disable, "post", api(client, token, "/v1/admin/users/mod/disable"), 200)
+    documented(disable, "post", api(client, token, "/v1/admin/users/boss/disable"), 409)
+    deleted = api(client, token, "/v1/admin/users/mod", method="DELETE")
+    documented("/v1/admin/users/{name}", "delete", deleted, 200)

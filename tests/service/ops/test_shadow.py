@@ -71,10 +71,10 @@ def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     class ArrivesLate(Registry):
         arrived = False
 
-        def load(self, version):
+        def load(self, version, expected_sha256=None):
             if not self.arrived:
                 raise ModelLoadError(f"{version} not found (still syncing)")
-            return super().load(version)
+            return super().load(version, expected_sha256)
 
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
