@@ -438,7 +438,17 @@ def admin_schemas() -> dict[str, Any]:
                             "version": {"type": "string"},
                             "created_at": NULLABLE_STRING,
                             "test_auc": OBJECT,
-                            "moderator_labels": {"type": ["integer", "null"]},
+                            # How the version used moderators' labels (training metadata);
+                            # null for a version trained before labels were recorded.
+                            "moderator_labels": {
+                                "type": ["object", "null"],
+                                "properties": {
+                                    "used": {"type": "boolean"},
+                                    "rows": {"type": "integer"},
+                                    "weight": {"type": ["number", "null"]},
+                                    "since": NULLABLE_STRING,
+                                },
+                            },
                             "active": {"type": "boolean"},
                             "shadow": {"type": "boolean"},
                             "previous": {"type": "boolean"},
