@@ -122,15 +122,19 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
-            # pysqlite's legacy transaction handling sends BEGIN only before INSERT, UPDATE or
-            # DELETE: a SAVEPOINT before the first of them ran outside any transaction, and
-            # its RELEASE committed for good whatever the outer transaction did later. So
-            # pysqlite sends no BEGIN at all, and _sqlite_begin sends it (SQLAlchemy's recipe).
-            dbapi_conn.isolation_level = None
 
-        @sa.event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: sa.Connection) -> None:
-            if not conn.get_execution_options().get(_SQLITE_AUTOCOMMIT):
+        @sa.event.listens_for(engine, "savepoint")
+        def _sqlite_savepoint(conn: sa.Connection, _name: str) -> None:
+            # pysqlite's legacy transaction handling sends BEGIN only before INSERT, UPDATE or
+            # DELETE: a SAVEPOINT before the first of them ran outside any transaction, and its
+            # RELEASE committed for good whatever the outer transaction did later. So BEGIN goes
+            # first. Not SQLAlchemy's recipe (BEGIN at every transaction's start): with it a
+            # transaction that reads, then writes, fails at once with "database is locked" when
+            # another connection wrote in between, which legacy handling never does (the reads
+            # hold no snapshot); docs/reliability.md has the figures. isolation_level None is
+            # autocommit (autocommit_engine), where there is no transaction to begin.
+            dbapi_conn = conn.connection.dbapi_connection
+            if dbapi_conn.isolation_level is not None and not dbapi_conn.in_transaction:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
@@ -163,12 +167,6 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise sa.exc.DisconnectionError(type(exc).__name__) from exc
 
 
-# SQLite's autocommit: make_engine's "begin" hook sends no BEGIN, so each statement commits on
-# its own. Not isolation_level="AUTOCOMMIT", which the recipe above is incompatible with: pysqlite
-# would put the legacy transaction handling back on every connection it returns to the pool.
-_SQLITE_AUTOCOMMIT = "moderation_sqlite_autocommit"
-
-
 def autocommit_engine() -> Engine:
     """The engine with each statement its own transaction: no BEGIN and COMMIT round trips, for
     requests whose writes are single statements (the comment POST)."""
@@ -176,11 +174,7 @@ def autocommit_engine() -> Engine:
     # Derived once per engine (tests swap the engine to simulate an outage); shares its pool.
     cached = current_app.extensions.get("db_autocommit")
     if cached is None or cached[0] is not base:
-        if base.dialect.name == "sqlite":
-            derived = base.execution_options(**{_SQLITE_AUTOCOMMIT: True})
-        else:
-            derived = base.execution_options(isolation_level="AUTOCOMMIT")
-        cached = (base, derived)
+        cached = (base, base.execution_options(isolation_level="AUTOCOMMIT"))
         current_app.extensions["db_autocommit"] = cached
     return cached[1]
 

@@ -98,3 +98,16 @@ def test_the_autocommit_engine_commits_each_statement_and_leaves_the_pool_transa
     assert _state(engine, "auto") == "committed"
     # The same pooled connections, back in ordinary use, are still transactional.
     test_a_savepoints_write_is_rolled_back_with_its_outer_transaction(engine)
+
+
+def test_a_transaction_that_read_before_another_connections_write_can_still_write(
+    engine,
+) -> None:
+    """SQLite: reads before the first write hold no snapshot, so no "database is locked"."""
+    with engine.begin() as conn:
+        db.get_state(conn, "mine")
+        with engine.connect() as other:
+            db.set_state(other, "theirs", "first")
+            other.commit()
+        db.set_state(conn, "mine", "second")
+    assert _state(engine, "theirs") == "first" and _state(engine, "mine") == "second"
