@@ -54,9 +54,11 @@ evaluate: $(EVAL_STAMP)
 	$(PY) -m scripts.evaluate
 
 # Speed: end-to-end throughput and latency (batch vs one job per comment vs RQ's forking worker),
-# then sync scoring through comments:analyze, then the classifier and the rules on their own.
+# then bulk comments (single POSTs vs :batch vs the import, end to end to stored decisions),
+# sync scoring through comments:analyze, then the classifier and the rules on their own.
 bench: $(STAMP)
 	$(PY) -m scripts.bench
+	$(PY) -m scripts.bench_batch
 	$(PY) -m scripts.bench_analyze
 	$(PY) -m models.rules.bench $(MODERATION_DATA_DIR)
 

@@ -23,7 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from service import api, cli, compat, config, docs, moderation, ops, webhooks
     from service.http import conventions, outages, problems, url_ids
     from service.storage import db
-    from service.transport import broker
+    from service.transport import broker, events
 
     config.load_config(app, overrides)
     proxies = int(app.config["TRUSTED_PROXIES"])
@@ -38,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     outages.init_app(app)
     db.init_app(app)
     broker.init_app(app)
+    events.init_app(app)  # before the parts that subscribe (metrics, webhooks)
     ops.init_app(app)  # before the conventions: the metrics timer sees refused requests too
     conventions.init_app(app)
     webhooks.init_app(app)

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_TEXT_CHARS": 20_000,
     # Whole request bodies beyond this are refused before parsing (413).
     "MAX_BODY_BYTES": 256 * 1024,
+    # POST /v1/comments:batch only (up to 500 comments): room for 500 texts of 32 KiB each.
+    "MAX_BATCH_BODY_BYTES": 16 * 1024 * 1024,
     "MAX_WAIT_MS": 5_000,
     # Requests that may wait for their decision at once (service/transport/waiters.py): past
     # either cap a `?wait=` caller gets 202 at once. Per site across all web processes, and per

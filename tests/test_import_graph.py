@@ -102,3 +102,32 @@ def test_the_check_sees_imports_inside_functions() -> None:
     assert allowed("service.storage.db", WORKERS_MAY_IMPORT)
     assert not allowed("service.api.comments", WORKERS_MAY_IMPORT)
     assert not allowed("service.ops.health", WORKERS_MAY_IMPORT)
+
+
+def shared_from_tests(name: str) -> bool:
+    """Whether a test module may import this: tests share code through tests.helpers only, so
+    no test module depends on another's internals or on a conftest's (pytest owns those)."""
+    return (
+        name.split(".")[0] != "tests"
+        or name == "tests.helpers"
+        or name.startswith("tests.helpers.")
+    )
+
+
+def test_test_modules_share_helpers_only_through_tests_helpers() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for line, name in imports(path)
+        if not shared_from_tests(name)
+    ]
+    assert found == []
+
+
+def test_the_tests_check_refuses_test_modules_and_conftests() -> None:
+    assert shared_from_tests("tests.helpers.apps")
+    assert shared_from_tests("service.storage.db")
+    assert not shared_from_tests("tests.conftest")
+    assert not shared_from_tests("tests.moderation.conftest")
+    assert not shared_from_tests("tests.service.test_comments_api")
+    assert not shared_from_tests("tests.helpers_elsewhere")

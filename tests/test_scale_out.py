@@ -12,13 +12,13 @@ import pytest
 
 from scripts import procs
 from scripts.stack import Stack, create_database, drop_database
-from tests.conftest import _answers, _servers_missing
+from tests.helpers.apps import answers, servers_missing
 
 
 @pytest.fixture
 def stack(model_dir, redis_server_url: str) -> Iterator[Stack]:
-    if not _answers("127.0.0.1", 5432):
-        _servers_missing("PostgreSQL at 127.0.0.1:5432")
+    if not answers("127.0.0.1", 5432):
+        servers_missing("PostgreSQL at 127.0.0.1:5432")
     root, version = model_dir
     database_url = create_database()
     stack = Stack(database_url, redis_server_url, str(root), version).prepare()

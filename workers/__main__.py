@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
     app = create_app()
-    rt = runtime.install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+    rt = runtime.install(app)
     if args.ops:
         # An ops worker trains models and scores nothing: no model, sweeper or sync path.
         worker_class = WORKER_CLASSES[args.worker_class]

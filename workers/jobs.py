@@ -22,7 +22,7 @@ from models.classifier import Classifier
 from models.policy import Policy
 from models.rules import AuthorContext
 from service.storage import erasure, lifecycle, store
-from service.transport import broker, events, unstored_text
+from service.transport import broker, unstored_text
 from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def after_commit_many(
     """What follows stored decisions: one announcement for all the comments the batch newly
     decided, then the shadow model's decisions on them (a repeated job announces nothing)."""
     new = [comment for comment, decision_id in decided if decision_id is not None]
-    events.publish_many(rt.engine, "comment.decided", [(c.site_id, c.id) for c in new])
+    rt.events.publish_many("comment.decided", [(c.site_id, c.id) for c in new])
     if new:
         # After the live decisions are stored and announced, so a shadow never delays a site.
         version, _ = rt.models.get()

@@ -1,4 +1,5 @@
-"""What a worker process sets up once: settings, database engine, Redis, and the active model.
+"""What a worker process sets up once: settings, database engine, Redis, the app's event
+publisher (its webhooks and metrics subscribed), and the active model.
 
 Jobs read it through `current()`. The model is loaded once at start and re-checked against the
 database's active version at most every MODEL_REFRESH_SECONDS, so a promoted or rolled-back version
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 import sqlalchemy as sa
@@ -24,6 +25,10 @@ from models.classifier import Classifier
 from models.encoder.serving import with_encoder
 from models.registry import ModelLoadError, Registry
 from service.storage import model_state
+from service.transport.events import Publisher
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +136,9 @@ class Runtime:
     config: dict[str, Any]
     engine: Engine
     redis: redis.Redis
+    # The app's own (create_app built it): the decisions it announces reach that app's
+    # subscribers and no other's.
+    events: Publisher
     models: ModelCache
     shadow: ModelCache | None = None
     # Seconds spent in models code (scoring, rules, policy), so the batch job can report the
@@ -143,15 +151,24 @@ class Runtime:
 _current: Runtime | None = None
 
 
-def install(config: dict[str, Any], engine: Engine, conn: redis.Redis) -> Runtime:
+def install(app: Flask) -> Runtime:
+    """This process's runtime, from what create_app built: settings, engine, Redis, publisher."""
     global _current
+    config, engine = app.config, app.extensions["db_engine"]
     cache = ModelCache(
         registry=Registry(Path(config["MODEL_DIR"])),
         engine=engine,
         refresh_seconds=float(config["MODEL_REFRESH_SECONDS"]),
     )
     shadow = ModelCache(cache.registry, engine, cache.refresh_seconds, role="shadow")
-    _current = Runtime(config=dict(config), engine=engine, redis=conn, models=cache, shadow=shadow)
+    _current = Runtime(
+        config=dict(config),
+        engine=engine,
+        redis=app.extensions["redis"],
+        events=app.extensions["events"],
+        models=cache,
+        shadow=shadow,
+    )
     # RQ's forking Worker runs each job in a child: pooled database connections must not be
     # shared with the parent (SQLAlchemy's advice); the child opens its own. redis-py already
     # reconnects when it sees a new pid.
@@ -164,8 +181,7 @@ def current() -> Runtime:
     if _current is None:
         from service import create_app
 
-        app = create_app()
-        return install(app.config, app.extensions["db_engine"], app.extensions["redis"])
+        return install(create_app())
     return _current
 
 

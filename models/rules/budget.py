@@ -49,6 +49,8 @@ UNITS = (
     "(at)", "[dot]", "(.)", "a.", "a-", "1-", "1 ", "a ", "A ", "a@", "&#", "&amp;", "lol ",
     " dot ", " at ", "a dot ", "a at ", "a.com ", "1 A ", "12 Main ", "Baker ", "a b ", "f.u.",
     "AB1", "1a", "a$", "$a", "@a", "Ab", "aB", "a'", ".a", "-a",
+    # The threat shapes' anchors and gaps (models/rules/threats.py).
+    "i will ", "i will you ", "i know your ", "we have ", "i'm going to ", "you ", "i ",
 )  # fmt: skip
 
 

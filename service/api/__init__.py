@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         authors,
         comment_edits,
         comments,
+        comments_batch,
         erasure,
         reports,
         site,

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import jsonify
 
+from service import webhooks
 from service.api import bp
 from service.http.auth import require_site
 from service.http.parsing import FieldErrors, json_body, storable_text
@@ -53,7 +54,7 @@ def put_author(author_id: str):
             expires_at=expires_at,
         )
         view = author_view(conn, site["id"], author_id)
-    author_events.publish(db.engine(), site["id"], view)
+    author_events.publish(webhooks.transport(), db.engine(), site["id"], view)
     return jsonify(view)
 
 

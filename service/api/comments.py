@@ -32,7 +32,7 @@ def post_comment():
         site = require_site(conn=conn)
         wait_ms = wait_ms_arg()
         body = json_body()
-        fields = _comment_fields(body)
+        fields = comment_fields(body)
         text = fields["text"]
         keep_text = store_text_arg(body)
         if not keep_text:
@@ -139,6 +139,12 @@ def refuse_if_deleted(comment: dict[str, Any]) -> None:
 def _repeated_post(comment: dict[str, Any], text: str, view: dict[str, Any]):
     """The same id again: the same text is a retry (200); new text is an edit, which is PUT's.
     (A text that was not stored cannot be compared: a repeat of its id is taken as a retry.)"""
+    check_repeat(comment, text)
+    return jsonify(view), 200
+
+
+def check_repeat(comment: dict[str, Any], text: str) -> None:
+    """A repeated id is a retry unless the comment was deleted (410) or has other text (409)."""
     refuse_if_deleted(comment)
     if comment.get("text_state") is None and comment["text"] != text:
         raise Problem(
@@ -149,7 +155,6 @@ def _repeated_post(comment: dict[str, Any], text: str, view: dict[str, Any]):
             "(it is then moderated again).",
             headers={"Location": url_for("api.get_comment", comment_id=comment["id"])},
         )
-    return jsonify(view), 200
 
 
 def wait_ms_arg() -> int:
@@ -181,7 +186,9 @@ def comment_text(body: dict[str, Any], errors: FieldErrors) -> Any:
     return text
 
 
-def _comment_fields(body: dict[str, Any]) -> dict[str, Any]:
+def comment_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The stored columns of one new comment (POST /v1/comments, one item of a batch or an
+    import line), or the problem with it (422, 413 for a text too long)."""
     errors = FieldErrors()
     external_id = required_id(body, "id", errors, path="id")
     text = comment_text(body, errors)

@@ -62,7 +62,7 @@ def report_comment(comment_id: str):
             )
             .returning(reports.c.id)
         ).scalar_one()
-    events.publish(db.engine(), "comment.reported", site["id"], comment_id)
+    events.publisher().publish("comment.reported", site["id"], comment_id)
     response = jsonify({"id": report_id, "comment_id": comment_id, "status": comment["status"]})
     response.status_code = 202
     return response

@@ -8,7 +8,9 @@ from service.cli.sites import create_site_record  # noqa: F401  (make run and te
 
 
 def init_app(app: Flask) -> None:
-    from service.cli import comments, models, sites, users, webhooks
+    from service.cli import comment_import, comments, models, sites, users, webhooks
+
+    comments.comments_cli.add_command(comment_import.import_comments)
 
     for group in (
         sites.sites_cli,

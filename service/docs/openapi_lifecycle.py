@@ -1,4 +1,5 @@
-"""OpenAPI paths and schemas of a comment's lifecycle: edits, deletion, an author's erasure.
+"""OpenAPI paths and schemas of a comment's lifecycle: edits, deletion, an author's erasure
+(and, from openapi_batch, the bulk import's batch endpoint).
 
 Listed in openapi_spec.build beside the other groups; the Comment schema itself (with its
 revision fields) stays in openapi_spec.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.docs import openapi_spec
+from service.docs import openapi_batch, openapi_spec
 from service.docs.openapi_spec import (
     NULLABLE_STRING,
     PROBLEM,
@@ -214,6 +215,7 @@ SETTINGS_PROPERTIES = {
 def schemas(config: Config) -> dict[str, Any]:
     optional_text = {"type": "string", "maxLength": 2000}
     return {
+        **openapi_batch.schemas(config),
         "CommentEdit": {
             "type": "object",
             "required": ["text"],
@@ -305,4 +307,5 @@ def schemas(config: Config) -> dict[str, Any]:
     }
 
 
-PATH_GROUPS = [lifecycle_paths]
+# Bulk import (POST /v1/comments:batch) is part of the lifecycle issue, documented beside it.
+PATH_GROUPS = [lifecycle_paths, openapi_batch.batch_paths]

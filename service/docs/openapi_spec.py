@@ -3,7 +3,7 @@
 Each area contributes its paths through one function in PATH_GROUPS; to document a new endpoint,
 add (or extend) a function returning {path: {method: operation}} and list it there. Limits that
 are settings (text length, wait) are read from the app's config, so the document tells the truth
-about this installation. tests/integrations/test_openapi.py runs schemathesis against it.
+about this installation. tests/service/docs/test_openapi.py runs schemathesis against it.
 """
 
 from __future__ import annotations

@@ -40,11 +40,16 @@ def json_body(max_fields: int = MAX_FIELDS) -> dict[str, Any]:
         )
     if not isinstance(body, dict):
         raise Problem(422, "Unprocessable Content", "The body must be a JSON object.")
-    if _members(body) > max_fields:
-        raise Problem(
-            422, "Unprocessable Content", f"The body has more than {max_fields} fields and items."
-        )
+    check_members(body, max_fields, "The body")
     return body
+
+
+def check_members(value: Any, max_fields: int, what: str) -> None:
+    """422 when VALUE holds more than max_fields object members and array items at all levels."""
+    if _members(value) > max_fields:
+        raise Problem(
+            422, "Unprocessable Content", f"{what} has more than {max_fields} fields and items."
+        )
 
 
 # C0 controls and DEL except tab, newline and carriage return: never part of a real comment,

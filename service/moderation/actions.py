@@ -29,6 +29,7 @@ class Refusal(Exception):
 
 def decide(
     engine: sa.Engine,
+    publisher: events.Publisher,
     user: User,
     comment_id: str,
     action: str,
@@ -109,9 +110,9 @@ def decide(
             .returning(moderation_log.c.id)
         ).scalar_one()
     claims.release(comment_id, user.name)
-    events.publish(engine, "comment.moderated", comment["site_id"], comment_id)
+    publisher.publish("comment.moderated", comment["site_id"], comment_id)
     if outcome is not None:
-        events.publish(engine, "comment.appeal_decided", comment["site_id"], comment_id)
+        publisher.publish("comment.appeal_decided", comment["site_id"], comment_id)
     return {
         "id": comment_id,
         "action": action,
@@ -121,7 +122,7 @@ def decide(
     }
 
 
-def undo(engine: sa.Engine, user: User, log_id: int) -> dict:
+def undo(engine: sa.Engine, publisher: events.Publisher, user: User, log_id: int) -> dict:
     """Put back what one's own recent decision changed, while nothing came after it."""
     with engine.begin() as conn:
         entry = conn.execute(sa.select(moderation_log).where(moderation_log.c.id == log_id)).first()
@@ -173,7 +174,7 @@ def undo(engine: sa.Engine, user: User, log_id: int) -> dict:
                 created_at=db.utcnow(),
             )
         )
-    events.publish(engine, "comment.moderated", entry.site_id, entry.comment_id)
+    publisher.publish("comment.moderated", entry.site_id, entry.comment_id)
     return {"id": entry.comment_id, "status": entry.previous_status}
 
 

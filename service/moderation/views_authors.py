@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 
 from models.guidelines import GUIDELINES
+from service import webhooks
 from service.api.authors import MAX_AUTHOR_ID_CHARS, author_view
 from service.http.parsing import storable_text
 from service.http.problems import Problem
@@ -76,7 +77,7 @@ def set_standing(site_id: str, author_id: str):
             conn, site_id, author_id, standing, by=user.name, reason=reason, expires_at=expires_at
         )
         view = author_view(conn, site_id, author_id)
-    author_events.publish(db.engine(), site_id, view)
+    author_events.publish(webhooks.transport(), db.engine(), site_id, view)
     return redirect(url_for("moderation.author_page", site_id=site_id, author_id=author_id), 303)
 
 

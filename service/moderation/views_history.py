@@ -9,6 +9,7 @@ from service.http.problems import Problem
 from service.moderation import actions, bp, highlight, queue_data, sessions
 from service.storage import appeals, db, store
 from service.storage.moderation import moderation_log, reports
+from service.transport.events import publisher
 
 HISTORY_SIZE = 100
 
@@ -40,7 +41,7 @@ def history():
 @sessions.login_required
 def undo(log_id: int):
     try:
-        return jsonify(actions.undo(db.engine(), sessions.current_user(), log_id))
+        return jsonify(actions.undo(db.engine(), publisher(), sessions.current_user(), log_id))
     except actions.Refusal as refusal:
         raise Problem(refusal.status, "Not undone", refusal.message) from None
 

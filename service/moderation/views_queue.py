@@ -10,6 +10,7 @@ from service.http.problems import Problem
 from service.moderation import actions, bp, claims, counts, queue_data, sessions
 from service.storage import db
 from service.storage.store import get_comment
+from service.transport import events
 
 MAX_BULK = 100
 
@@ -111,7 +112,15 @@ def decide():
     for comment_id in dict.fromkeys(ids):
         try:
             decided.append(
-                actions.decide(db.engine(), user, comment_id, action, guideline, note or None)
+                actions.decide(
+                    db.engine(),
+                    events.publisher(),
+                    user,
+                    comment_id,
+                    action,
+                    guideline,
+                    note or None,
+                )
             )
         except actions.Refusal as refusal:
             refused.append({"id": comment_id, "status": refusal.status, "why": refusal.message})

@@ -9,6 +9,7 @@ import contextlib
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import partial
 
 import redis
 import sqlalchemy as sa
@@ -42,7 +43,8 @@ SCORING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
 def init_app(app: Flask) -> None:
     app.before_request(_start_timer)
     app.after_request(_count_request)
-    events.subscribe(on_event)
+    # After events.init_app; bound to this app's Redis, where the counters live.
+    app.extensions["events"].subscribe(partial(on_event, app.extensions["redis"]))
 
 
 def _bucket(buckets: tuple[float, ...], seconds: float) -> int:
@@ -112,14 +114,11 @@ def _tally() -> Tally:
     return tally
 
 
-def on_event(engine: sa.Engine, event_type: str, refs: Sequence[events.CommentRef]) -> None:
+def on_event(
+    counters: redis.Redis, engine: sa.Engine, event_type: str, refs: Sequence[events.CommentRef]
+) -> None:
     """Count machine decisions by action and by each guideline it gave as a reason."""
     if event_type != "comment.decided":
-        return
-    from service.webhooks import transport_for
-
-    transport = transport_for(engine)
-    if transport is None:
         return
     # One query and one round trip for the whole batch the worker just decided.
     query = (
@@ -135,7 +134,7 @@ def on_event(engine: sa.Engine, event_type: str, refs: Sequence[events.CommentRe
         counts.update(f"{action}|{guideline}" for guideline in guidelines if guideline)
     if not counts:
         return
-    pipe = transport.redis.pipeline(transaction=False)
+    pipe = counters.pipeline(transaction=False)
     for field, n in sorted(counts.items()):
         pipe.hincrby(DECISIONS, field, n)
     pipe.execute()

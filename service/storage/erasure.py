@@ -7,7 +7,7 @@ same fields in the stored webhook bodies (whose statements of reasons, which quo
 What stays: ids, timestamps, statuses, and each decision's action, guideline, scores, model and
 moderator, so counts, the audit trail and the model's track record stay true.
 
-Every table's text columns are checked against this list by tests/service/test_erasure.py: a new
+Every table's text columns are checked against this list by tests/service/api/test_erasure.py: a new
 table or column that can hold a copy of a comment must be added here.
 """
 

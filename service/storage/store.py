@@ -19,8 +19,18 @@ def new_comment_id() -> str:
 
 def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) -> tuple[dict, bool]:
     """Store a new pending comment; (row, created). A repeated site id returns the stored row."""
-    now = db.utcnow()
-    row = {
+    row = new_comment_row(site_id, fields, db.utcnow())
+    if conn.execute(_insert_new_comment(conn), row).first() is None:
+        existing = find_by_external_id(conn, site_id, fields["external_id"])
+        if existing is None:  # deleted in between: cannot happen while comments are kept
+            raise RuntimeError(f"comment {fields['external_id']!r} conflicted but is not stored")
+        return existing, False
+    return row, True
+
+
+def new_comment_row(site_id: str, fields: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The row of a new pending comment (its fields from api.comments.comment_fields)."""
+    return {
         "id": new_comment_id(),
         "site_id": site_id,
         "status": "pending",
@@ -29,12 +39,6 @@ def insert_comment(conn: sa.Connection, site_id: str, fields: dict[str, Any]) ->
         "updated_at": now,
         **fields,
     }
-    if conn.execute(_insert_new_comment(conn), row).first() is None:
-        existing = find_by_external_id(conn, site_id, fields["external_id"])
-        if existing is None:  # deleted in between: cannot happen while comments are kept
-            raise RuntimeError(f"comment {fields['external_id']!r} conflicted but is not stored")
-        return existing, False
-    return row, True
 
 
 # Built once per database dialect and given the row as parameters: building the statement with

@@ -1,7 +1,8 @@
 """Webhook endpoints and deliveries: registering, rotating, and queueing a delivery per event.
 
-An event (service.events) becomes one delivery row per subscribed endpoint, with the body fixed
-at that moment; the delivery job (workers.webhooks) sends it, retries, and logs each attempt.
+An event (service.transport.events) becomes one delivery row per subscribed endpoint, with the
+body fixed at that moment; the delivery job (workers.webhooks) sends it, retries, and logs
+each attempt.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 import json
 import math
 import uuid
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import redis
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy.engine import Engine
@@ -60,21 +61,20 @@ def job_timeout(config: Any) -> int:
     return math.ceil(float(config["WEBHOOK_TIMEOUT_SECONDS"])) + 5
 
 
-# Keyed by the engine events.publish passes: the web app and the worker runtime share theirs.
-_transports: weakref.WeakKeyDictionary[Engine, Transport] = weakref.WeakKeyDictionary()
-
-
 def init_app(app: Flask) -> None:
+    """After events.init_app: queues deliveries for the events of this app's publisher."""
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    _transports[app.extensions["db_engine"]] = Transport(
+    transport = Transport(
         app.extensions["redis"], app.config["WEBHOOK_QUEUE_NAME"], job_timeout(app.config)
     )
-    events.subscribe(on_event)
+    app.extensions["webhook_transport"] = transport
+    app.extensions["events"].subscribe(partial(on_event, transport))
 
 
-def transport_for(engine: Engine) -> Transport | None:
-    return _transports.get(engine)
+def transport() -> Transport:
+    """The current app's delivery queue (request and CLI code)."""
+    return current_app.extensions["webhook_transport"]
 
 
 def new_endpoint_id() -> str:
@@ -186,11 +186,11 @@ def endpoint_view(endpoint: dict[str, Any], *, with_secret: bool = False) -> dic
     return view
 
 
-def on_event(engine: Engine, event_type: str, refs: Sequence[events.CommentRef]) -> None:
-    """events subscriber: one delivery per endpoint of the site that wants this event."""
-    transport = _transports.get(engine)
-    if transport is None:
-        return
+def on_event(
+    transport: Transport, engine: Engine, event_type: str, refs: Sequence[events.CommentRef]
+) -> None:
+    """events subscriber (bound to its app's transport): one delivery per endpoint of the site
+    that wants this event."""
     ids: list[str] = []
     with engine.begin() as conn:
         # Most sites have no endpoint: one query per site in the batch settles that.

@@ -14,11 +14,10 @@ from service.storage import db
 EVENT = "author.updated"
 
 
-def publish(engine: Engine, site_id: str, author: dict[str, Any]) -> list[str]:
+def publish(
+    transport: webhooks.Transport, engine: Engine, site_id: str, author: dict[str, Any]
+) -> list[str]:
     """Queue one delivery per endpoint of the site that wants the event; their ids."""
-    transport = webhooks.transport_for(engine)
-    if transport is None:
-        return []
     body = json.dumps(
         {"type": EVENT, "timestamp": db.isoformat(db.utcnow()), "data": author},
         separators=(",", ":"),

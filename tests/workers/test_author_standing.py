@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.storage import authors, db
-from tests.conftest import make_site
+from tests.helpers.apps import make_site
 from workers import author_context
 
 

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 
-from service.storage import db, store
+from service.storage import store
 from service.transport import broker, queueing
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.service.test_comments_api import ABUSIVE, comment_body, post
-
-
-def machine_decisions(app: Flask) -> dict[str, int]:
-    with app.extensions["db_engine"].connect() as conn:
-        rows = conn.execute(
-            sa.select(db.decisions.c.comment_id, sa.func.count())
-            .where(db.decisions.c.kind == "machine")
-            .group_by(db.decisions.c.comment_id)
-        )
-        return dict(rows.all())
-
-
-def post_many(app: Flask, n: int) -> list[str]:
-    client = app.test_client()
-    _, key = make_site(app)
-    return [post(client, key, comment_body(f"c{i}", ABUSIVE)).json["id"] for i in range(n)]
+from tests.helpers.apps import build_app, teardown, work_queue
+from tests.helpers.batches import machine_decisions, post_many
 
 
 def test_ids_pushed_twice_are_still_decided_once(app: Flask):
@@ -40,14 +23,14 @@ def test_ids_pushed_twice_are_still_decided_once(app: Flask):
 
 
 def test_a_drain_job_hands_what_it_cannot_take_to_another(tmp_path: Path, model_dir):
-    app = _build_app(tmp_path, model_dir, DRAIN_BATCH_SIZE=2)
+    app = build_app(tmp_path, model_dir, DRAIN_BATCH_SIZE=2)
     try:
         ids = post_many(app, 7)
         work_queue(app)
         assert machine_decisions(app) == dict.fromkeys(ids, 1)
         assert app.extensions["redis"].llen(broker.pending_key("moderation")) == 0
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 def test_batch_never_overwrites_a_moderator_decision(app: Flask):

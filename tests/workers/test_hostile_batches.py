@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,32 +9,20 @@ import pytest
 from flask import Flask
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from models.rules import find_rules
 from service.storage import store
 from service.transport import queueing
-from tests.conftest import _build_app, _teardown, make_site, work_queue
-from tests.service.test_comments_api import CIVIL, comment_body, post
+from tests.helpers.apps import build_app, make_site, teardown, work_queue
+from tests.helpers.batches import RUNAWAY, poisoned
+from tests.helpers.comments import CIVIL, comment_body, post
 from workers import pipeline, timebox
-
-# Backtracking that takes seconds on any machine (about 8 s here): the scoring stall of issue 16
-# without depending on a rule that is still slow.
-_RUNAWAY = re.compile(r"(a+)+b")
-
-
-def _poisoned(text: str, *args, **kwargs):
-    if "POISON" in text:
-        raise ValueError("a rule broke on this text")
-    if "STALL" in text:
-        _RUNAWAY.search("a" * 26)
-    return find_rules(text, *args, **kwargs)
 
 
 @pytest.fixture
 def capped_app(tmp_path: Path, model_dir, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    monkeypatch.setattr(pipeline, "find_rules", _poisoned)
-    app = _build_app(tmp_path, model_dir, SCORING_TIMEOUT_SECONDS=0.5)
+    monkeypatch.setattr(pipeline, "find_rules", poisoned)
+    app = build_app(tmp_path, model_dir, SCORING_TIMEOUT_SECONDS=0.5)
     yield app
-    _teardown(app)
+    teardown(app)
 
 
 _TOPICS = ("roads", "schools", "parks", "libraries", "buses", "housing", "water", "bins", "police")
@@ -98,13 +85,13 @@ def test_a_redis_failure_while_scoring_fails_the_job_instead_of_holding(
         raise RedisConnectionError("gone")
 
     monkeypatch.setattr(pipeline, "find_rules", redis_away)
-    app = _build_app(tmp_path, model_dir)
+    app = build_app(tmp_path, model_dir)
     try:
         ids = _post(app, _civil(2))
         work_queue(app)
         assert [c["status"] for c in _comments(app, ids)] == ["pending", "pending"]
     finally:
-        _teardown(app)
+        teardown(app)
 
 
 def test_the_drain_job_is_enqueued_with_an_explicit_timeout(app: Flask):
@@ -120,7 +107,7 @@ def test_a_cap_stops_a_runaway_regex_and_restores_an_outer_timer():
     signal.setitimer(signal.ITIMER_REAL, 30)
     try:
         with pytest.raises(timebox.TimedOut), timebox.capped(0.2):
-            _RUNAWAY.search("a" * 40)
+            RUNAWAY.search("a" * 40)
         left, _ = signal.getitimer(signal.ITIMER_REAL)
         assert 25 < left <= 30  # RQ's own job timeout keeps running
     finally:

@@ -15,8 +15,8 @@ from flask import Flask
 from scripts import procs
 from service.storage import db, store
 from service.transport import broker
-from tests.conftest import worker_env
-from tests.workers.test_batch import machine_decisions, post_many
+from tests.helpers.apps import worker_env
+from tests.helpers.batches import machine_decisions, post_many
 
 
 def start_worker(app: Flask, **settings: str) -> subprocess.Popen:
@@ -65,8 +65,8 @@ def test_sigterm_finishes_the_batch_in_hand_and_takes_no_new_one(app: Flask):
 
 
 def test_gunicorn_sigterm_lets_the_request_in_hand_finish(app: Flask, tmp_path: Path):
-    from tests.conftest import make_site
-    from tests.service.test_comments_api import comment_body
+    from tests.helpers.apps import make_site
+    from tests.helpers.comments import comment_body
 
     site_id, key = make_site(app)
     port = procs.free_port()

@@ -12,7 +12,7 @@ from flask import Flask
 
 from models.policy import DEFAULT_POLICY
 from service.transport import queueing
-from tests.conftest import make_site, work_queue
+from tests.helpers.apps import make_site, work_queue
 
 CIVIL = "The council's budget plan seems poorly thought out; I hope the transit part is revised."
 _ids = itertools.count()

@@ -13,18 +13,18 @@ from flask import Flask
 
 from models import langid
 from service.transport import sync_scoring
-from tests.conftest import _build_app, _teardown, make_site
-from tests.service.test_comments_api import CIVIL
-from tests.workers.test_hostile_batches import _poisoned
+from tests.helpers.apps import build_app, make_site, teardown
+from tests.helpers.batches import poisoned
+from tests.helpers.comments import CIVIL
 from workers import pipeline, runtime, sync
 
 
 @pytest.fixture
 def capped_app(tmp_path: Path, model_dir, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    monkeypatch.setattr(pipeline, "find_rules", _poisoned)  # "STALL" backtracks for seconds
-    app = _build_app(tmp_path, model_dir, SYNC_TIMEOUT_SECONDS=1.0)
+    monkeypatch.setattr(pipeline, "find_rules", poisoned)  # "STALL" backtracks for seconds
+    app = build_app(tmp_path, model_dir, SYNC_TIMEOUT_SECONDS=1.0)
     yield app
-    _teardown(app)
+    teardown(app)
 
 
 def _request(rt: runtime.Runtime, text: str, site_id: str, reply: str) -> None:
@@ -34,9 +34,7 @@ def _request(rt: runtime.Runtime, text: str, site_id: str, reply: str) -> None:
 
 def test_a_request_that_runs_past_the_cap_is_answered_with_a_timeout(capped_app: Flask):
     """Seen failing before: the stalled text ran to its end and was answered ok."""
-    rt = runtime.install(
-        capped_app.config, capped_app.extensions["db_engine"], capped_app.extensions["redis"]
-    )
+    rt = runtime.install(capped_app)
     rt.models.get()  # loaded before the first request, as `python -m workers` does
     langid.preload()
     site_id, _ = make_site(capped_app)
@@ -50,9 +48,7 @@ def test_a_request_that_runs_past_the_cap_is_answered_with_a_timeout(capped_app:
 
 
 def test_the_worker_serves_waiting_requests_from_a_process_of_its_own(capped_app: Flask):
-    rt = runtime.install(
-        capped_app.config, capped_app.extensions["db_engine"], capped_app.extensions["redis"]
-    )
+    rt = runtime.install(capped_app)
     rt.models.get()
     langid.preload()
     site_id, _ = make_site(capped_app)

@@ -9,7 +9,7 @@ from sklearn.metrics import roc_auc_score
 from models.encoder.export import export_onnx, quantise_int8
 from models.encoder.finetune import torch_logits
 from models.encoder.scorer import EncoderScorer
-from tests.models.encoder.conftest import TOY_CATEGORIES, toy_rows
+from tests.helpers.encoder import TOY_CATEGORIES, toy_rows
 
 CATS = TOY_CATEGORIES
 

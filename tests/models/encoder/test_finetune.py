@@ -7,13 +7,7 @@ import torch
 
 from models.encoder.bert import MultiLabelEncoder
 from models.encoder.finetune import FineTuneOptions, fine_tune, masked_loss
-from tests.models.encoder.conftest import (
-    TOY_CATEGORIES,
-    tiny_config,
-    toy_auc,
-    toy_rows,
-    toy_training_rows,
-)
+from tests.helpers.encoder import TOY_CATEGORIES, tiny_config, toy_auc, toy_rows, toy_training_rows
 
 
 def test_a_fine_tuned_tiny_encoder_learns_a_word_order_task(toy_trained):
