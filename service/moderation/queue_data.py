@@ -215,6 +215,17 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
 TEXT_NOT_STORED = "text not stored"
 
 
+def text_shown(row: dict) -> str:
+    """The text a moderator page shows: an erased or unstored text is named, not left blank,
+    so the audit trail says what happened to it."""
+    if row.get("text_state") == lifecycle.NOT_STORED:
+        return TEXT_NOT_STORED
+    if row.get("text_state") in lifecycle.ERASED:
+        erased = db.isoformat(row.get("erased_at"))
+        return f"text erased on {erased[:10]}" if erased else "text erased"
+    return row["text"]
+
+
 def _segments(row: dict, reasons: list[dict]) -> list:
     if row["text_state"] == lifecycle.NOT_STORED:
         return highlight.segments(TEXT_NOT_STORED, [])

@@ -22,7 +22,14 @@ def history():
     with db.engine().connect() as conn:
         site_ids = [s["id"] for s in queue_data.visible_sites(conn, user)]
         rows = conn.execute(
-            sa.select(log, c.c.text, c.c.status, c.c.decision_id.label("current_decision_id"))
+            sa.select(
+                log,
+                c.c.text,
+                c.c.text_state,
+                c.c.erased_at,
+                c.c.status,
+                c.c.decision_id.label("current_decision_id"),
+            )
             .select_from(log.join(c, c.c.id == log.c.comment_id))
             .where(log.c.site_id.in_(site_ids))
             .order_by(log.c.id.desc())
@@ -33,6 +40,7 @@ def history():
             entry = dict(row._mapping)
             entry["undoable"] = actions.undoable(entry, user, entry["current_decision_id"])
             entry["when"] = db.isoformat(entry["created_at"])
+            entry["text"] = queue_data.text_shown(entry)
             entries.append(entry)
     return render_template("moderation/history.html", user=user, entries=entries)
 
@@ -58,7 +66,7 @@ def audit(comment_id: str):
     return render_template(
         "moderation/audit.html",
         user=user,
-        comment=comment,
+        comment={**comment, "text": queue_data.text_shown(comment)},
         trail=trail,
         article_href=highlight.safe_href(comment["article_url"]),
     )

@@ -123,6 +123,20 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
+        @sa.event.listens_for(engine, "savepoint")
+        def _sqlite_savepoint(conn: sa.Connection, _name: str) -> None:
+            # pysqlite's legacy transaction handling sends BEGIN only before INSERT, UPDATE or
+            # DELETE: a SAVEPOINT before the first of them ran outside any transaction, and its
+            # RELEASE committed for good whatever the outer transaction did later. So BEGIN goes
+            # first. Not SQLAlchemy's recipe (BEGIN at every transaction's start): with it a
+            # transaction that reads, then writes, fails at once with "database is locked" when
+            # another connection wrote in between, which legacy handling never does (the reads
+            # hold no snapshot); docs/reliability.md has the figures. isolation_level None is
+            # autocommit (autocommit_engine), where there is no transaction to begin.
+            dbapi_conn = conn.connection.dbapi_connection
+            if dbapi_conn.isolation_level is not None and not dbapi_conn.in_transaction:
+                conn.exec_driver_sql("BEGIN")
+
         return engine
     engine = sa.create_engine(url, pool_size=5, max_overflow=10)
     _ping_idle_connections(engine)

@@ -106,3 +106,18 @@ def test_audit_trail_lists_machine_and_human_actions(ui_app: Flask, two_sites) -
     positions = [page.index(word) for word in order]
     assert positions == sorted(positions), page
     assert "abuse 0.71" in page
+
+
+def test_history_and_audit_name_an_erased_text_and_its_date(ui_app: Flask, two_sites) -> None:
+    from service.storage import erasure, lifecycle
+
+    comment = held_comment(ui_app, two_sites["a"], "erase my words")
+    client = ui_app.test_client()
+    token = login(client, "alice", two_sites["alice"])
+    api(client, token, "/queue/api/decisions", {"ids": [comment], "action": "reject"})
+    with ui_app.app_context(), db.engine().begin() as conn:
+        assert erasure.erase_comments(conn, [comment], lifecycle.DELETED) == [comment]
+    label = f"text erased on {db.utcnow().date().isoformat()}"
+    for path in ("/history", f"/comments/{comment}/audit"):
+        page = client.get(path).get_data(as_text=True)
+        assert label in page and "erase my words" not in page, path
