@@ -187,8 +187,8 @@ def comment_text(body: dict[str, Any], errors: FieldErrors) -> Any:
 
 
 def comment_fields(body: dict[str, Any]) -> dict[str, Any]:
-    """The stored columns of one new comment (POST /v1/comments, one item of a batch or an
-    import line), or the problem with it (422, 413 for a text too long)."""
+    """The stored columns of one new comment (POST /v1/comments, one item of a batch, or one
+    line of a file being imported), or the problem with it (422, 413 for a text too long)."""
     errors = FieldErrors()
     external_id = required_id(body, "id", errors, path="id")
     text = comment_text(body, errors)
