@@ -50,13 +50,20 @@ neighbourhood neighborhood family wife husband kids children child daughter son 
 mom father dad parents school schools nursery workplace office car live lives sleep sleeps
 park parks"""
 
-_VIOLENCE_RE = re.compile(rf"(?<![^\W_])(?:{_trie(tuple(_VIOLENCE.split()))})(?![^\W_])")
-_VERMIN_RE = re.compile(rf"(?<![^\W_])(?:{_trie(tuple(_VERMIN.split()))})(?![^\W_])")
-_WHEREABOUTS_RE = re.compile(rf"(?<![^\W_])(?:{_trie(tuple(_WHEREABOUTS.split()))})(?![^\W_])")
+# One pass over the text for the three lists (they share no word), a marker per list.
+_MARKERS = {"violence": VIOLENCE, "vermin": VERMIN, "whereabouts": WHEREABOUTS}
+_CONCEPT_RE = re.compile(
+    r"(?<![^\W_])(?:"
+    + "|".join(
+        f"(?P<{name}>{_trie(tuple(words.split()))})"
+        for name, words in (
+            ("violence", _VIOLENCE), ("vermin", _VERMIN), ("whereabouts", _WHEREABOUTS)
+        )
+    )
+    + r")(?![^\W_])"
+)  # fmt: skip
 
 
 def mark(text: str) -> str:
     """Normalised (lower-case) text with a concept marker before each listed word."""
-    text = _VIOLENCE_RE.sub(lambda m: f"{VIOLENCE} {m.group()}", text)
-    text = _VERMIN_RE.sub(lambda m: f"{VERMIN} {m.group()}", text)
-    return _WHEREABOUTS_RE.sub(lambda m: f"{WHEREABOUTS} {m.group()}", text)
+    return _CONCEPT_RE.sub(lambda m: f"{_MARKERS[m.lastgroup]} {m.group()}", text)

@@ -28,8 +28,11 @@ def find_rules(text: str, policy: Policy, normalized: Normalized | None = None) 
         return []
     lists = policy.word_lists
     findings: list[Finding] = []
+    # Normalised once, for the word lists and the threat shapes, and only if either is on.
+    norm = normalized
+    if norm is None and (lists.banned or lists.suspect or policy.threats.action != "allow"):
+        norm = normalize(text)
     if lists.banned or lists.suspect:
-        norm = normalized if normalized is not None else normalize(text)
         findings += find_words(
             norm, lists.banned, guideline="obscene", rule="banned_words", action="reject"
         )
@@ -38,7 +41,7 @@ def find_rules(text: str, policy: Policy, normalized: Normalized | None = None) 
         )
     findings += links_findings(text, policy.links)
     findings += personal_data_findings(text, policy.personal_data)
-    findings += threat_findings(text, policy.threats, normalized)
+    findings += threat_findings(text, policy.threats, norm)
     findings += language_findings(text, policy.language)
     findings += shouting_findings(text, policy.shouting)
     return findings
