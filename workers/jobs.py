@@ -68,7 +68,7 @@ class PendingComment:
     @property
     def revision(self) -> int:
         """The revision being judged (edits make new ones; see service.storage.lifecycle)."""
-        return self.row.get("revision") or 1
+        return lifecycle.current_revision(self.row)
 
     def decision_item(self, outcome: pipeline.Outcome) -> dict[str, Any]:
         """The outcome as store.record_machine_decisions takes it. A text that must not be

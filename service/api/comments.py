@@ -38,10 +38,13 @@ def post_comment():
         if not keep_text:
             fields.update(text="", text_state=lifecycle.NOT_STORED)
         comment, created = store.insert_comment(conn, site["id"], fields)
+        if not created:
+            # The same id again: the same text is a retry (200); new text is an edit, which is
+            # PUT's. (A text that was not stored cannot be compared: its repeat is a retry.)
+            check_repeat(comment, text)
+            return jsonify(store.comment_view(conn, comment)), 200
         # A new comment has no decision yet, so its view needs no further query.
         view = store.comment_view(conn, comment)
-        if not created:
-            return _repeated_post(comment, text, view)
         if not keep_text:
             _hand_text_to_worker(conn, comment["id"], text)
     return queue_and_answer(comment, view, wait_ms)
@@ -134,13 +137,6 @@ def refuse_if_deleted(comment: dict[str, Any]) -> None:
         raise Problem(
             410, "Gone", f"Comment {comment['external_id']!r} was deleted and its text erased."
         )
-
-
-def _repeated_post(comment: dict[str, Any], text: str, view: dict[str, Any]):
-    """The same id again: the same text is a retry (200); new text is an edit, which is PUT's.
-    (A text that was not stored cannot be compared: a repeat of its id is taken as a retry.)"""
-    check_repeat(comment, text)
-    return jsonify(view), 200
 
 
 def check_repeat(comment: dict[str, Any], text: str) -> None:

@@ -11,14 +11,10 @@ from service.transport import broker
 CLAIM_SECONDS = 300
 
 
-def _key(comment_id: str) -> str:
-    return f"moderation:claim:{comment_id}"
-
-
 def claim(comment_id: str, moderator: str) -> str:
     """Claim for `moderator` (or renew their claim); returns who holds it afterwards."""
     r = broker.connection()
-    key = _key(comment_id)
+    key = broker.claim_key(comment_id)
     if r.set(key, moderator, nx=True, ex=CLAIM_SECONDS):
         return moderator
     holder = holder_of(comment_id)
@@ -30,14 +26,14 @@ def claim(comment_id: str, moderator: str) -> str:
 
 
 def holder_of(comment_id: str) -> str | None:
-    raw = broker.connection().get(_key(comment_id))
+    raw = broker.connection().get(broker.claim_key(comment_id))
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
 def holders(comment_ids: list[str]) -> dict[str, str]:
     if not comment_ids:
         return {}
-    values = broker.connection().mget([_key(c) for c in comment_ids])
+    values = broker.connection().mget([broker.claim_key(c) for c in comment_ids])
     return {
         c: (v.decode() if isinstance(v, bytes) else v)
         for c, v in zip(comment_ids, values, strict=True)
@@ -51,7 +47,7 @@ def release(comment_id: str, moderator: str) -> str | None:
     Someone else's claim is left alone.
     """
     r = broker.connection()
-    key = _key(comment_id)
+    key = broker.claim_key(comment_id)
     # Compare-and-delete in one step, so a claim taken over meanwhile is not dropped.
     dropped = r.eval(
         "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end "

@@ -94,8 +94,8 @@ def set_standing(
     by: str,
     reason: str | None = None,
     expires_at: datetime | None = None,
-) -> dict[str, Any] | None:
-    """Set (or with None clear) the standing and log the change; the new standing."""
+) -> None:
+    """Set (or with None clear) the standing and log the change."""
     if standing is not None and standing not in STANDINGS:
         raise ValueError(f"standing must be one of {STANDINGS} or None")
     previous = get_standing(conn, site_id, author_id)
@@ -126,7 +126,6 @@ def set_standing(
             created_at=now,
         )
     )
-    return get_standing(conn, site_id, author_id)
 
 
 def standing_log(conn: sa.Connection, site_id: str, author_id: str, limit: int = 50) -> list[dict]:

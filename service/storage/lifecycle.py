@@ -46,16 +46,17 @@ def revisions(conn: sa.Connection, comment: dict[str, Any]) -> list[dict[str, An
     if current == 1:  # never edited: no query (the common case, and every new comment)
         return [{"revision": 1, "created_at": db.isoformat(comment["created_at"])}]
     rows = conn.execute(
-        sa.select(comment_revisions.c.revision, comment_revisions.c.created_at)
+        sa.select(
+            comment_revisions.c.revision,
+            comment_revisions.c.created_at,
+            comment_revisions.c.replaced_at,
+        )
         .where(comment_revisions.c.comment_id == comment["id"])
         .order_by(comment_revisions.c.revision)
     ).all()
     earlier = [{"revision": r.revision, "created_at": db.isoformat(r.created_at)} for r in rows]
-    last_replaced = conn.execute(
-        sa.select(sa.func.max(comment_revisions.c.replaced_at)).where(
-            comment_revisions.c.comment_id == comment["id"]
-        )
-    ).scalar()
+    # The current revision started when the latest earlier one was replaced.
+    last_replaced = max((r.replaced_at for r in rows), default=None)
     return [*earlier, {"revision": current, "created_at": db.isoformat(last_replaced)}]
 
 

@@ -84,6 +84,11 @@ def drain_guard_key(queue_name: str) -> str:
     return f"moderation:{queue_name}:drain-queued"
 
 
+def claim_key(comment_id: str) -> str:
+    """A moderator's claim on a held comment (service/moderation/claims.py)."""
+    return f"moderation:claim:{comment_id}"
+
+
 def unstored_text_key(comment_id: str) -> str:
     """The text of a comment posted with "store_text": false, until a worker has scored it."""
     return f"moderation:unstored-text:{comment_id}"

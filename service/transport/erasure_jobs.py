@@ -37,8 +37,7 @@ def erase_ids(engine: Engine, conn: redis.Redis, ids: list[str], state: str) -> 
 
 
 def forget_in_redis(conn: redis.Redis, ids: list[str]) -> None:
-    # The claim key is service.moderation.claims's (a test claims, erases and checks it is gone).
-    keys = [broker.unstored_text_key(i) for i in ids] + [f"moderation:claim:{i}" for i in ids]
+    keys = [broker.unstored_text_key(i) for i in ids] + [broker.claim_key(i) for i in ids]
     # The database is the record: an unreachable Redis loses these keys' TTLs, not the erasure.
     with contextlib.suppress(RedisError):
         if keys:

@@ -125,16 +125,14 @@ def requeue(conn: redis.Redis, queue: Queue, comment_ids: list[str]) -> int:
     return push_for_drain(conn, queue, comment_ids)
 
 
-def wait_for_decision(comment_id: str, wait_ms: int, site_id: str | None = None) -> bool:
+def wait_for_decision(comment_id: str, wait_ms: int, site_id: str) -> bool:
     """Block up to wait_ms for the worker's signal; True when the comment was decided in time.
 
-    With a site, the wait takes one of the site's and the process's wait slots first, and does
-    not wait at all when none is free (service/transport/waiters.py).
+    The wait takes one of the site's and the process's wait slots first, and does not wait at
+    all when none is free (service/transport/waiters.py).
     """
     if wait_ms <= 0:
         return False
-    if site_id is None:
-        return _block_for_signal(comment_id, wait_ms)
     with waiters.wait_slot(site_id, wait_ms) as may_wait:
         return may_wait and _block_for_signal(comment_id, wait_ms)
 
