@@ -28,8 +28,9 @@ from scripts.bench import active_model, bodies, decided_at, sample_texts
 from scripts.loadgen import post_at_rate
 from scripts.stack import Stack, create_database, drop_database
 from service.storage import db
+from workers.batch import stats_key
 
-DRAIN_STATS = "moderation:moderation:drain-stats"  # workers.batch.stats_key
+DRAIN_STATS = stats_key("moderation")
 
 
 def end_to_end(stack: Stack, ids: list[str], started: float, sent_for: float) -> dict:

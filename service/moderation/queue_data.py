@@ -15,6 +15,9 @@ from service.storage import db, lifecycle
 from service.storage.appeals import appeals
 from service.storage.moderation import reports
 
+# The reason to reject by default is the guideline a decision's statement rests on.
+from service.storage.statements import main_guideline as strongest_guideline
+
 PAGE_SIZE = 50
 VIEWS = ("held", "reported", "appeals")
 ORDERS = ("oldest", "score")
@@ -55,16 +58,6 @@ def visible_sites(conn: sa.Connection, user: User) -> list[dict]:
     if not user.is_admin:
         query = query.where(db.sites.c.id.in_(user.sites))
     return [dict(r._mapping) for r in conn.execute(query)]
-
-
-def strongest_guideline(reasons: list[dict]) -> str | None:
-    """The reason to reject by default: reject-level reasons first, then the highest score."""
-    ranked = sorted(
-        (r for r in reasons if r.get("guideline") in GUIDELINES),
-        key=lambda r: (r.get("action") == "reject", r.get("score") or 0.0),
-        reverse=True,
-    )
-    return ranked[0]["guideline"] if ranked else None
 
 
 def open_reports(conn: sa.Connection, comment_ids: list[str]) -> dict[str, list[dict]]:

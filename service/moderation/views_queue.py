@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 
 from models.guidelines import GUIDELINES
 from service.http.parsing import json_body
@@ -42,27 +42,29 @@ def queue():
     )
 
 
-@bp.app_context_processor
-def _nav_counts() -> dict:
-    def nav_counts() -> dict[str, int]:
+def _user_counts() -> dict[str, int]:
+    """The signed-in moderator's queue counts, once per request (a page and its navigation
+    may both ask)."""
+    if "queue_counts" not in g:
         user = sessions.current_user()
         if user is None:
             return {"held": 0, "reported": 0}
         with db.engine().connect() as conn:
             site_ids = [s["id"] for s in queue_data.visible_sites(conn, user)]
-            return counts.queue_counts(conn, site_ids)
+            g.queue_counts = counts.queue_counts(conn, site_ids)
+    return g.queue_counts
 
-    return {"nav_counts": nav_counts}
+
+@bp.app_context_processor
+def _nav_counts() -> dict:
+    return {"nav_counts": _user_counts}
 
 
 @bp.get("/queue/api/counts")
 @sessions.login_required
 def queue_counts():
     """Held and reported comments in the moderator's sites, for the navigation's badges."""
-    user = sessions.current_user()
-    with db.engine().connect() as conn:
-        site_ids = [s["id"] for s in queue_data.visible_sites(conn, user)]
-        return jsonify(counts.queue_counts(conn, site_ids))
+    return jsonify(_user_counts())
 
 
 @bp.post("/queue/api/claims/<comment_id>")
