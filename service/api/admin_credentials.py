@@ -20,12 +20,12 @@ from service.http.problems import Problem
 from service.moderation import sessions
 from service.moderation import users as accounts
 from service.storage import credentials, db
+from service.storage.credentials import MAX_GRACE_SECONDS
 
 bp = Blueprint("admin_credentials", __name__, url_prefix="/v1/admin")
 bp.before_request(require_admin)
 
 DEFAULT_GRACE_SECONDS = 86_400
-MAX_GRACE_SECONDS = 30 * 86_400  # as `sites rotate-key --grace`
 
 
 def _actor() -> str:

@@ -21,6 +21,7 @@ from service.http.auth import require_site
 from service.http.parsing import FieldErrors, json_body
 from service.http.problems import Problem
 from service.storage import credentials, db
+from service.storage.credentials import MAX_GRACE_SECONDS
 from service.storage.integrations import site_integrations
 from service.transport import sync_scoring
 
@@ -35,7 +36,6 @@ SETTINGS = {
     # admin rolls it), unless the PUT says otherwise; then it stops.
     "CORAL_SECRET_GRACE_SECONDS": 86_400,
 }
-MAX_GRACE_SECONDS = 30 * 86_400  # as `sites rotate-key --grace`
 STATUS_BY_ACTION = {"approve": "APPROVED", "hold": "SYSTEM_WITHHELD", "reject": "REJECTED"}
 FLAG_BY_GUIDELINE = {
     "abuse": "COMMENT_DETECTED_TOXIC",

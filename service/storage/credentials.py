@@ -14,6 +14,9 @@ import sqlalchemy as sa
 from service.storage import db
 from service.storage.db import metadata
 
+# The longest an old site key or Coral secret may keep working after it is replaced.
+MAX_GRACE_SECONDS = 30 * 86_400
+
 retired_site_keys = sa.Table(
     "retired_site_keys",
     metadata,
