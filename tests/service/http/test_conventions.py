@@ -144,13 +144,15 @@ def test_metrics_count_across_processes(client) -> None:
     posted = (
         'moderation_http_requests_total{endpoint="/v1/comments",method="POST",status="202"} 1.0'
     )
+    missing = 'endpoint="/v1/comments/<comment_id>",method="GET",status="404"} 1.0'
+    # A flush may fall between the two requests: wait for both counts, not only the first.
     deadline = time.monotonic() + 1 + 2 * tally.FLUSH_SECONDS
     text = other.get("/metrics").get_data(as_text=True)
-    while posted not in text and time.monotonic() < deadline:
+    while not (posted in text and missing in text) and time.monotonic() < deadline:
         time.sleep(0.05)
         text = other.get("/metrics").get_data(as_text=True)
     assert posted in text
-    assert 'endpoint="/v1/comments/<comment_id>",method="GET",status="404"} 1.0' in text
+    assert missing in text
     assert 'moderation_http_request_duration_seconds_count{endpoint="/v1/comments"} 1.0' in text
     assert 'moderation_scoring_duration_seconds_count{kind="queued"} 1.0' in text
     assert 'moderation_decisions_total{action="approve",guideline="none"} 1.0' in text
