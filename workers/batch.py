@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.ops import metrics
 from service.storage import store
-from service.transport import queueing
+from service.transport import events, queueing
 from workers import jobs, runtime, timebox
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         rows = store.pending_comments(conn, comment_ids)
     comments = [jobs.PendingComment.from_row(row) for row in rows]
     decided: list[tuple[jobs.PendingComment, int | None]] = []
+    staged: list[events.Staged] = []
     if comments:
         version, classifier = rt.models.get()
         job = _Attempts(rt, queue_name, version, classifier)
@@ -67,6 +68,7 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
         scorable = [c for c in comments if c.id not in gone]
         decided = job.decide(scorable) if scorable else []
         decided += [(c, job.hold_unscored(c, _TEXT_GONE)) for c in textless]
+        staged = job.staged
         # The batch shares one scoring call: each comment is counted at the batch's average.
         each = (rt.models_seconds - models_before) / len(comments)
         metrics.observe_scoring_batch(rt.redis, "queued", [each] * len(comments))
@@ -77,7 +79,7 @@ def score_batch(rt: runtime.Runtime, comment_ids: list[str], queue_name: str) ->
     except RedisError as exc:
         # The decisions are committed; a waiting request just answers 202 pending instead.
         log.warning("could not signal %d decisions: %s", len(comment_ids), exc)
-    jobs.after_commit_many(rt, decided)
+    jobs.after_commit_many(rt, decided, staged)
     jobs.forget_unstored_texts(rt, [comment for comment, _ in decided])
     # Counted last, so the worker's time beyond the models includes announcing the decisions.
     pipe = rt.redis.pipeline(transaction=False)
@@ -117,6 +119,7 @@ class _Attempts:
         )
         self.deadline = time.monotonic() + job_seconds - _JOB_MARGIN_SECONDS
         self.attempted = False
+        self.staged: list[events.Staged] = []
 
     def decide(
         self, comments: list[jobs.PendingComment]
@@ -155,8 +158,7 @@ class _Attempts:
         except Exception as exc:
             log.exception("scoring %d comments failed", len(comments))
             return f"failed: {type(exc).__name__}"
-        with self.rt.engine.begin() as conn:
-            stored = store.record_machine_decisions(conn, self.version, outcomes)
+        stored = self._store(comments, outcomes)
         return [(comment, stored.get(comment.id)) for comment in comments]
 
     def _outcomes(self, comments: list[jobs.PendingComment]) -> list[dict]:
@@ -195,8 +197,15 @@ class _Attempts:
             "reasons": [reason],
             "policy_version": comment.policy_version or None,
         }
+        return self._store([comment], [item]).get(comment.id)
+
+    def _store(self, comments: list[jobs.PendingComment], items: list[dict]) -> dict[str, int]:
+        """Store the decisions and, in the same transaction, their event (the webhook outbox);
+        it is announced once the whole batch is stored."""
         with self.rt.engine.begin() as conn:
-            return store.record_machine_decisions(conn, self.version, [item]).get(comment.id)
+            stored = store.record_machine_decisions(conn, self.version, items)
+            self.staged.append(jobs.stage_decided(self.rt, conn, comments, stored))
+        return stored
 
     def _time_for(self, attempts: int) -> bool:
         return time.monotonic() + attempts * self.cap <= self.deadline

@@ -1,8 +1,9 @@
 """The per-comment steps of scoring, shared by every batch (`workers.batch.drain_pending`).
 
 A single comment is a batch of one. `decide_one` (models and policy; it gets the open transaction
-for per-site lookups) fills in a `PendingComment`; `after_commit_many` (events, shadow scoring:
-anything that follows stored decisions) reads what it recorded. Per-comment additions belong in
+for per-site lookups) fills in a `PendingComment`; `stage_decided` writes the event with the
+decisions, and `after_commit_many` (announcing it, shadow scoring: anything that follows stored
+decisions) reads what it recorded. Per-comment additions belong in
 those step functions. Jobs take ids only and are idempotent: running one twice changes nothing
 more.
 """
@@ -22,7 +23,7 @@ from models.classifier import Classifier
 from models.policy import Policy
 from models.rules import AuthorContext
 from service.storage import erasure, lifecycle, store
-from service.transport import broker, unstored_text
+from service.transport import broker, events, unstored_text
 from workers import author_context, pipeline, runtime, shadow_jobs, site_policy
 
 log = logging.getLogger(__name__)
@@ -135,13 +136,27 @@ def prefetch_repeats(
         comment.repeats = counts
 
 
+def stage_decided(
+    rt: runtime.Runtime,
+    conn: sa.Connection,
+    comments: Sequence[PendingComment],
+    stored: dict[str, int],
+) -> events.Staged:
+    """In the transaction that stores the decisions: `comment.decided` for the comments newly
+    decided (their webhook deliveries are written with them; a repeated job writes none)."""
+    refs = [(c.site_id, c.id) for c in comments if stored.get(c.id) is not None]
+    return rt.events.stage(conn, "comment.decided", refs)
+
+
 def after_commit_many(
-    rt: runtime.Runtime, decided: Sequence[tuple[PendingComment, int | None]]
+    rt: runtime.Runtime,
+    decided: Sequence[tuple[PendingComment, int | None]],
+    staged: Sequence[events.Staged],
 ) -> None:
-    """What follows stored decisions: one announcement for all the comments the batch newly
-    decided, then the shadow model's decisions on them (a repeated job announces nothing)."""
+    """What follows stored decisions: their announcements (webhook deliveries queued, metrics),
+    then the shadow model's decisions on the comments newly decided."""
+    rt.events.announce(*staged)
     new = [comment for comment, decision_id in decided if decision_id is not None]
-    rt.events.publish_many("comment.decided", [(c.site_id, c.id) for c in new])
     if new:
         # After the live decisions are stored and announced, so a shadow never delays a site.
         version, _ = rt.models.get()

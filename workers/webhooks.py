@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
+
+from redis.exceptions import RedisError
 
 from service import webhooks
 from service.storage import db
@@ -17,6 +20,9 @@ log = logging.getLogger(__name__)
 
 # Worth another try: the receiver may be back later. Other 4xx mean the receiver refuses it.
 RETRY_STATUSES = {408, 425, 429}
+# A job this much before its delivery's next attempt is a spare one (clocks of hosts differ a
+# little).
+EARLY = timedelta(seconds=5)
 
 
 def deliver(delivery_id: str) -> str | None:
@@ -30,6 +36,14 @@ def deliver(delivery_id: str) -> str | None:
         return None
     if delivery["status"] != "pending":  # a duplicate job after success or giving up
         return delivery["status"]
+    if _aware(delivery["next_attempt_at"]) > db.utcnow() + EARLY:
+        # A second job while the retry waits (the sweeper queued it again): the scheduled one
+        # makes the attempt, so one delivery never runs two rounds of retries.
+        return "pending"
+    transport = webhooks.Transport.from_config(rt.redis, config)
+    # Running: the sweeper leaves it alone while it can still finish, and not longer, so a
+    # worker killed in the middle of it leaves the delivery to the next sweep.
+    webhooks.mark_queued(transport, delivery_id, transport.job_timeout)
 
     started = time.monotonic()
     status_code, error, retryable = None, None, False
@@ -62,11 +76,12 @@ def deliver(delivery_id: str) -> str | None:
         error = exc.category
         retryable = True
     duration_ms = int((time.monotonic() - started) * 1000)
-    return _record(rt, delivery, status_code, error, retryable, duration_ms)
+    return _record(rt, transport, delivery, status_code, error, retryable, duration_ms)
 
 
 def _record(
     rt: runtime.Runtime,
+    transport: webhooks.Transport,
     delivery: dict,
     status_code: int | None,
     error: str | None,
@@ -105,11 +120,13 @@ def _record(
         )
     if delay is not None:
         log.info("webhook %s failed (%s); retry in %ss", delivery["id"], error, delay)
-        webhooks.enqueue_delivery(
-            rt.redis,
-            rt.config["WEBHOOK_QUEUE_NAME"],
-            delivery["id"],
-            delay=delay,
-            job_timeout=webhooks.job_timeout(rt.config),
-        )
+        # Redis away: the retry is due in the database all the same, and the sweeper queues it.
+        webhooks.enqueue_delivery(transport, delivery["id"], delay=delay)
+    else:
+        with contextlib.suppress(RedisError):  # the mark expires by itself
+            webhooks.forget_queued(transport, delivery["id"])
     return status
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite: naive, stored as UTC

@@ -12,13 +12,13 @@ from typing import Any
 
 from flask import jsonify
 
-from service import webhooks
 from service.api import bp
 from service.http.auth import require_site
 from service.http.parsing import FieldErrors, json_body, storable_text
 from service.http.problems import Problem
 from service.storage import authors, db
-from service.webhooks import author_events
+from service.storage.authors import author_view
+from service.transport import events
 
 MAX_AUTHOR_ID_CHARS = 200
 
@@ -54,19 +54,9 @@ def put_author(author_id: str):
             expires_at=expires_at,
         )
         view = author_view(conn, site["id"], author_id)
-    author_events.publish(webhooks.transport(), db.engine(), site["id"], view)
+        staged = events.publisher().stage(conn, "author.updated", [(site["id"], author_id)])
+    events.publisher().announce(staged)
     return jsonify(view)
-
-
-def author_view(conn: Any, site_id: str, author_id: str) -> dict[str, Any]:
-    """What the site API and the `author.updated` webhook say about an author."""
-    found = authors.comment_counts(conn, site_id, author_id)
-    return {
-        "id": author_id,
-        **authors.standing_view(authors.get_standing(conn, site_id, author_id)),
-        "comments": found["comments"],
-        "first_seen": db.isoformat(found["first_seen"]),
-    }
 
 
 def _check_id(author_id: str) -> None:

@@ -62,7 +62,8 @@ def report_comment(comment_id: str):
             )
             .returning(reports.c.id)
         ).scalar_one()
-    events.publisher().publish("comment.reported", site["id"], comment_id)
+        staged = events.publisher().stage(conn, "comment.reported", [(site["id"], comment_id)])
+    events.publisher().announce(staged)
     response = jsonify({"id": report_id, "comment_id": comment_id, "status": comment["status"]})
     response.status_code = 202
     return response

@@ -87,14 +87,7 @@ def redeliver(endpoint_id: str, delivery_id: str):
         if delivery is None or delivery["endpoint_id"] != endpoint_id:
             raise Problem(404, "Not Found", "No such delivery for this webhook.")
         webhooks.reset_for_redelivery(conn, delivery_id)
-    from service.transport import broker
-
-    if not webhooks.enqueue_delivery(
-        broker.connection(),
-        current_app.config["WEBHOOK_QUEUE_NAME"],
-        delivery_id,
-        job_timeout=webhooks.job_timeout(current_app.config),
-    ):
+    if not webhooks.enqueue_delivery(webhooks.transport(), delivery_id):
         raise Problem(503, "Service Unavailable", "The queue is unreachable; try again soon.")
     return jsonify({"id": delivery_id, "status": "pending"}), 202
 

@@ -19,12 +19,16 @@ comments_cli = AppGroup("comments", help="Operate on stored comments.")
     "--grace",
     type=FiniteFloat(min=0),
     default=None,
-    help="Re-queue comments pending longer than this many seconds (default: the setting).",
+    help="Re-queue comments pending, and webhook deliveries due, longer than this many seconds "
+    "(default: the setting).",
 )
 def sweep(grace: float | None) -> None:
-    """Queue again every comment left pending too long (lost jobs, a Redis restart)."""
-    n = sweeper.sweep_once(db.engine(), broker.connection(), current_app.config, grace)
-    click.echo(f"re-queued {n} pending comments")
+    """Queue again every comment left pending too long and every webhook delivery left due (lost
+    jobs, a Redis restart)."""
+    engine, conn, config = db.engine(), broker.connection(), current_app.config
+    n = sweeper.sweep_once(engine, conn, config, grace)
+    deliveries = sweeper.sweep_deliveries(engine, conn, config, grace)
+    click.echo(f"re-queued {n} pending comments and {deliveries} webhook deliveries")
 
 
 @comments_cli.command("purge")

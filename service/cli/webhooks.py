@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from service import webhooks
 from service.storage import db
-from service.transport import broker, events
+from service.transport import events
 from service.webhooks import addresses
 
 webhooks_cli = AppGroup("webhooks", help="Register, list, rotate and redeliver site webhooks.")
@@ -100,12 +100,6 @@ def redeliver(delivery_id: str) -> None:
         if webhooks.get_delivery(conn, delivery_id) is None:
             raise click.ClickException(f"no delivery {delivery_id}")
         webhooks.reset_for_redelivery(conn, delivery_id)
-    queued = webhooks.enqueue_delivery(
-        broker.connection(),
-        current_app.config["WEBHOOK_QUEUE_NAME"],
-        delivery_id,
-        job_timeout=webhooks.job_timeout(current_app.config),
-    )
-    if not queued:
+    if not webhooks.enqueue_delivery(webhooks.transport(), delivery_id):
         raise click.ClickException("Redis is unreachable; the delivery stays pending")
     click.echo(f"queued {delivery_id}")

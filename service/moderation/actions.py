@@ -1,4 +1,5 @@
-"""Moderator decisions and their undo, each in one transaction, announced after the commit."""
+"""Moderator decisions and their undo, each in one transaction with its events (the webhook
+deliveries), announced after the commit."""
 
 from __future__ import annotations
 
@@ -109,10 +110,12 @@ def decide(
             )
             .returning(moderation_log.c.id)
         ).scalar_one()
+        ref = [(comment["site_id"], comment_id)]
+        staged = [publisher.stage(conn, "comment.moderated", ref)]
+        if outcome is not None:
+            staged.append(publisher.stage(conn, "comment.appeal_decided", ref))
     claims.release(comment_id, user.name)
-    publisher.publish("comment.moderated", comment["site_id"], comment_id)
-    if outcome is not None:
-        publisher.publish("comment.appeal_decided", comment["site_id"], comment_id)
+    publisher.announce(*staged)
     return {
         "id": comment_id,
         "action": action,
@@ -174,7 +177,8 @@ def undo(engine: sa.Engine, publisher: events.Publisher, user: User, log_id: int
                 created_at=db.utcnow(),
             )
         )
-    publisher.publish("comment.moderated", entry.site_id, entry.comment_id)
+        staged = publisher.stage(conn, "comment.moderated", [(entry.site_id, entry.comment_id)])
+    publisher.announce(staged)
     return {"id": entry.comment_id, "status": entry.previous_status}
 
 

@@ -13,13 +13,12 @@ import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 
 from models.guidelines import GUIDELINES
-from service import webhooks
-from service.api.authors import MAX_AUTHOR_ID_CHARS, author_view
+from service.api.authors import MAX_AUTHOR_ID_CHARS
 from service.http.parsing import storable_text
 from service.http.problems import Problem
 from service.moderation import author_data, bp, sessions
 from service.storage import authors, db
-from service.webhooks import author_events
+from service.transport import events
 
 # The suspension lengths a moderator picks from; "" keeps the standing until someone changes it.
 DURATIONS = {"": None, "1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -76,8 +75,8 @@ def set_standing(site_id: str, author_id: str):
         authors.set_standing(
             conn, site_id, author_id, standing, by=user.name, reason=reason, expires_at=expires_at
         )
-        view = author_view(conn, site_id, author_id)
-    author_events.publish(webhooks.transport(), db.engine(), site_id, view)
+        staged = events.publisher().stage(conn, "author.updated", [(site_id, author_id)])
+    events.publisher().announce(staged)
     return redirect(url_for("moderation.author_page", site_id=site_id, author_id=author_id), 303)
 
 

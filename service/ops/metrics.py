@@ -115,7 +115,7 @@ def _tally() -> Tally:
 
 
 def on_event(
-    counters: redis.Redis, engine: sa.Engine, event_type: str, refs: Sequence[events.CommentRef]
+    counters: redis.Redis, engine: sa.Engine, event_type: str, refs: Sequence[events.Ref]
 ) -> None:
     """Count machine decisions by action and by each guideline it gave as a reason."""
     if event_type != "comment.decided":

@@ -193,3 +193,14 @@ def standing_view(standing: dict[str, Any] | None) -> dict[str, Any]:
         "updated_by": standing["updated_by"],
         "updated_at": db.isoformat(standing["updated_at"]),
     }
+
+
+def author_view(conn: sa.Connection, site_id: str, author_id: str) -> dict[str, Any]:
+    """What the site API and the `author.updated` webhook say about an author."""
+    found = comment_counts(conn, site_id, author_id)
+    return {
+        "id": author_id,
+        **standing_view(get_standing(conn, site_id, author_id)),
+        "comments": found["comments"],
+        "first_seen": db.isoformat(found["first_seen"]),
+    }

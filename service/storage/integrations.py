@@ -44,6 +44,8 @@ webhook_deliveries = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at"),
+    # The sweeper's question: which pending deliveries are due (service/webhooks/outbox.py).
+    sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
 
 webhook_attempts = sa.Table(

@@ -1,16 +1,15 @@
 """Webhook endpoints and deliveries: registering, rotating, and queueing a delivery per event.
 
-An event (service.transport.events) becomes one delivery row per subscribed endpoint, with the
-body fixed at that moment; the delivery job (workers.webhooks) sends it, retries, and logs
-each attempt.
+An event (service.transport.events) becomes one delivery row per subscribed endpoint, written
+in the transaction of the change it announces, with the body fixed at that moment
+(service.webhooks.outbox); the delivery job (workers.webhooks) sends it, retries, and logs each
+attempt; the sweeper queues a delivery again when Redis lost its job.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -21,11 +20,9 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy.engine import Engine
 
-from service.storage import db, store
+from service.storage import db
 from service.storage.integrations import webhook_attempts, webhook_deliveries, webhook_endpoints
-from service.transport import events
 from service.webhooks import signing
 
 DELIVER_JOB = "workers.webhooks.deliver"
@@ -43,16 +40,31 @@ SETTINGS: dict[str, Any] = {
     # How long the previous secret keeps signing after a rotation.
     "WEBHOOK_ROTATION_SECONDS": 24 * 3600,
     "WEBHOOK_ALLOW_PRIVATE": False,
+    # A delivery job that has not started this long after it was due (a backlog, or a worker
+    # killed in the middle of it) is queued again by the sweeper; the receiver de-duplicates
+    # by webhook-id, and a delivery already settled is not sent again.
+    "WEBHOOK_QUEUED_MARK_SECONDS": 900,
 }
 
 
 @dataclass(frozen=True)
 class Transport:
-    """What the event subscriber needs to queue a delivery in whichever process publishes."""
+    """What queueing a delivery needs, in whichever process queues it."""
 
     redis: redis.Redis
     queue_name: str
     job_timeout: int
+    # How long a queued job is trusted to start before the sweeper queues its delivery again.
+    mark_seconds: float
+
+    @classmethod
+    def from_config(cls, conn: redis.Redis, config: Any) -> Transport:
+        return cls(
+            conn,
+            config["WEBHOOK_QUEUE_NAME"],
+            job_timeout(config),
+            float(config["WEBHOOK_QUEUED_MARK_SECONDS"]),
+        )
 
 
 def job_timeout(config: Any) -> int:
@@ -62,14 +74,15 @@ def job_timeout(config: Any) -> int:
 
 
 def init_app(app: Flask) -> None:
-    """After events.init_app: queues deliveries for the events of this app's publisher."""
+    """After events.init_app: every event of this app's publisher writes its deliveries in the
+    transaction of the change it announces (service.webhooks.outbox)."""
+    from service.webhooks import outbox
+
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    transport = Transport(
-        app.extensions["redis"], app.config["WEBHOOK_QUEUE_NAME"], job_timeout(app.config)
-    )
+    transport = Transport.from_config(app.extensions["redis"], app.config)
     app.extensions["webhook_transport"] = transport
-    app.extensions["events"].subscribe(partial(on_event, transport))
+    app.extensions["events"].add_writer(partial(outbox.write_deliveries, transport))
 
 
 def transport() -> Transport:
@@ -186,44 +199,6 @@ def endpoint_view(endpoint: dict[str, Any], *, with_secret: bool = False) -> dic
     return view
 
 
-def on_event(
-    transport: Transport, engine: Engine, event_type: str, refs: Sequence[events.CommentRef]
-) -> None:
-    """events subscriber (bound to its app's transport): one delivery per endpoint of the site
-    that wants this event."""
-    ids: list[str] = []
-    with engine.begin() as conn:
-        # Most sites have no endpoint: one query per site in the batch settles that.
-        wanted = {
-            site_id: [e for e in list_endpoints(conn, site_id) if event_type in e["events"]]
-            for site_id in {site_id for site_id, _ in refs}
-        }
-        for site_id, comment_id in refs:
-            if wanted[site_id]:
-                ids += _queue_deliveries(conn, wanted[site_id], event_type, site_id, comment_id)
-    for delivery_id in ids:
-        enqueue_delivery(
-            transport.redis, transport.queue_name, delivery_id, job_timeout=transport.job_timeout
-        )
-
-
-def _queue_deliveries(
-    conn: sa.Connection, endpoints: list[dict], event_type: str, site_id: str, comment_id: str
-) -> list[str]:
-    comment = store.get_comment(conn, comment_id, site_id=site_id)
-    if comment is None:
-        return []
-    body = json.dumps(
-        {
-            "type": event_type,
-            "timestamp": db.isoformat(db.utcnow()),
-            "data": store.comment_view(conn, comment),
-        },
-        separators=(",", ":"),
-    )
-    return [create_delivery(conn, e["id"], event_type, comment_id, body) for e in endpoints]
-
-
 def create_delivery(
     conn: sa.Connection, endpoint_id: str, event_type: str, comment_id: str | None, body: str
 ) -> str:
@@ -246,29 +221,49 @@ def create_delivery(
     return delivery_id
 
 
-def enqueue_delivery(
-    conn: redis.Redis, queue_name: str, delivery_id: str, *, job_timeout: int, delay: float = 0
-) -> bool:
-    """Queue an attempt now or after `delay` seconds (RQ's scheduler, run by the workers).
+def enqueue_delivery(transport: Transport, delivery_id: str, *, delay: float = 0) -> bool:
+    """Queue an attempt now or after `delay` seconds (RQ's scheduler, run by the workers), and
+    mark the delivery as queued so the sweeper leaves it alone while the job waits.
 
-    False when Redis is unreachable; the delivery row stays pending and can be redelivered.
+    False when Redis is unreachable; the delivery row stays pending and the sweeper queues it
+    once it is due and Redis answers.
     """
-    queue = Queue(queue_name, connection=conn)
+    queue = Queue(transport.queue_name, connection=transport.redis)
     options = {
         # Unique per attempt: a redelivery must not collide with a finished job of the same message.
         "job_id": f"webhook-{delivery_id}-{uuid.uuid4().hex[:8]}",
         "result_ttl": 60,
         "failure_ttl": 7 * 24 * 3600,
-        "job_timeout": job_timeout,
+        "job_timeout": transport.job_timeout,
     }
     try:
         if delay > 0:
             queue.enqueue_in(timedelta(seconds=delay), DELIVER_JOB, delivery_id, **options)
         else:
             queue.enqueue(DELIVER_JOB, delivery_id, **options)
+        # After the job, never before: a mark without a job would hide the delivery from the
+        # sweeper. A job without a mark (Redis failed in between) is only queued twice.
+        mark_queued(transport, delivery_id, delay + transport.mark_seconds)
     except RedisError:
         return False
     return True
+
+
+def queued_key(queue_name: str, delivery_id: str) -> str:
+    """Set while a job for the delivery waits or runs. It lives in the same Redis as the job, so
+    a Redis that lost its jobs lost the marks too, and the sweeper queues those deliveries."""
+    return f"moderation:{queue_name}:delivery-queued:{delivery_id}"
+
+
+def mark_queued(transport: Transport, delivery_id: str, seconds: float) -> None:
+    transport.redis.set(
+        queued_key(transport.queue_name, delivery_id), "1", ex=max(1, math.ceil(seconds))
+    )
+
+
+def forget_queued(transport: Transport, delivery_id: str) -> None:
+    """The delivery is settled (sent or given up): no job of it is waiting any more."""
+    transport.redis.delete(queued_key(transport.queue_name, delivery_id))
 
 
 def list_deliveries(conn: sa.Connection, endpoint_id: str, limit: int = 50) -> list[dict]:

@@ -10,14 +10,14 @@ from rq import Queue
 
 from service.ops import metrics
 from service.storage.integrations import webhook_deliveries
-from service.transport.events import CommentRef
+from service.transport.events import Ref
 from tests.helpers.apps import build_app, make_site, teardown, work_queue
 from workers import runtime
 
 COMMENT = {"id": "c1", "text": "You are an idiot", "article": {"id": "a1"}, "author": {"id": "u1"}}
 
 
-def _site_with_endpoint_and_comment(app: Flask) -> CommentRef:
+def _site_with_endpoint_and_comment(app: Flask) -> Ref:
     """A site with a webhook endpoint for every event and one comment waiting."""
     site_id, key = make_site(app)
     client, headers = app.test_client(), {"Authorization": f"Bearer {key}"}
@@ -44,7 +44,7 @@ def test_two_apps_in_one_process_hear_only_their_own_events(
     try:
         assert first.config["DATABASE_URL"] != second.config["DATABASE_URL"]
         assert first.extensions["events"] is not second.extensions["events"]
-        heard: dict[str, list[CommentRef]] = {"first": [], "second": []}
+        heard: dict[str, list[Ref]] = {"first": [], "second": []}
         for name, app in (("first", first), ("second", second)):
             app.extensions["events"].subscribe(
                 lambda _engine, _kind, refs, name=name: heard[name].extend(refs)
