@@ -62,9 +62,11 @@ bench: $(STAMP)
 	$(PY) -m scripts.bench_analyze
 	$(PY) -m models.rules.bench $(MODERATION_DATA_DIR)
 
-# Fault run: 10,000 comments while a worker is SIGKILLed and Redis restarts; fails on any loss.
+# Fault run: 10,000 comments while a worker is SIGKILLed and Redis restarts, with a webhook
+# receiver; fails on any lost comment or webhook. CHAOS_ARGS="-n 2000 --runs 2" for a smaller run
+# and Redis memory across two.
 chaos: $(STAMP)
-	$(PY) -m scripts.chaos
+	$(PY) -m scripts.chaos $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
