@@ -98,7 +98,13 @@ def requeue_due(
             break
         looked_at += len(due)
         after = due[-1]
-        for delivery_id in unmarked(transport, [delivery_id for _, delivery_id in due]):
+        lost = unmarked(transport, [delivery_id for _, delivery_id in due])
+        if lost:
+            # Read again after the marks: a job that settled its delivery after the first read
+            # removed its mark only after storing the outcome, which this read sees.
+            with engine.connect() as conn:
+                lost = still_pending(conn, lost)
+        for delivery_id in lost:
             if not webhooks.enqueue_delivery(transport, delivery_id):
                 return requeued  # Redis went away: the rest wait for the next sweep
             requeued += 1
@@ -124,6 +130,14 @@ def due_deliveries(
         )
     rows = conn.execute(query.order_by(d.next_attempt_at, d.id).limit(limit))
     return [(row.next_attempt_at, row.id) for row in rows]
+
+
+def still_pending(conn: sa.Connection, delivery_ids: list[str]) -> list[str]:
+    d = webhook_deliveries.c
+    rows = conn.execute(
+        sa.select(d.id).where(d.id.in_(delivery_ids), d.status == "pending").order_by(d.id)
+    )
+    return list(rows.scalars())
 
 
 def unmarked(transport: webhooks.Transport, delivery_ids: list[str]) -> list[str]:

@@ -187,3 +187,27 @@ def _make_due(app: Flask, delivery_id: str) -> None:
             .where(webhook_deliveries.c.id == delivery_id)
             .values(next_attempt_at=db.utcnow() - timedelta(seconds=1))
         )
+
+
+def test_a_delivery_settled_while_the_sweeper_looks_is_not_queued_again(
+    hook_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.webhooks import outbox
+
+    with Receiver() as receiver:
+        post_decided_comment(hook_app, receiver)
+        hook_app.extensions["redis"].flushdb()
+        [delivery] = deliveries(hook_app)
+        unmarked = outbox.unmarked
+
+        def settled_meanwhile(transport, ids: list[str]) -> list[str]:
+            # A job sends it between the sweeper's read and its look at the marks: it stores
+            # the outcome, then removes its mark.
+            with hook_app.extensions["db_engine"].begin() as conn:
+                conn.execute(webhook_deliveries.update().values(status="succeeded"))
+            return unmarked(transport, ids)
+
+        monkeypatch.setattr(outbox, "unmarked", settled_meanwhile)
+        assert sweep(hook_app) == 0
+    assert delivery_jobs(hook_app) == 0
+    assert delivery["status"] == "pending"
