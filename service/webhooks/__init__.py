@@ -40,9 +40,10 @@ SETTINGS: dict[str, Any] = {
     # How long the previous secret keeps signing after a rotation.
     "WEBHOOK_ROTATION_SECONDS": 24 * 3600,
     "WEBHOOK_ALLOW_PRIVATE": False,
-    # A delivery job that has not started this long after it was due (a backlog, or a worker
-    # killed in the middle of it) is queued again by the sweeper; the receiver de-duplicates
-    # by webhook-id, and a delivery already settled is not sent again.
+    # A delivery job that has not started this long after it was due (a long backlog) is queued
+    # once more by the sweeper; a delivery already settled is not sent again, and receivers
+    # de-duplicate by webhook-id. (A running job keeps its mark only for its own time limit, so
+    # a worker killed in the middle of one leaves the delivery to the next sweep.)
     "WEBHOOK_QUEUED_MARK_SECONDS": 900,
 }
 
