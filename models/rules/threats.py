@@ -14,7 +14,10 @@ read here instead, on the normalised text:
 - their home named with a menace: "your address was not hard to find", or their home named and
   "see you soon" / "watch your back" in the same comment;
 - a call for violence: someone or something ought to kill, lynch, string up or take out a
-  person ("somebody should shoot him", "he deserves to be hanged"), and "death to ...".
+  person ("somebody should shoot him", "he deserves to be hanged", "should face a firing
+  squad"), and "death to ...";
+- death or harm wished on someone: "i hope you rot", "hope his plane crashes", "the world would
+  be better if he were dead" (a negation in between, "i hope he doesn't die", is no wish).
 
 All hold for a person (the default action): the shapes are what threats look like, but a
 person decides whether "i know where you live" is a threat or a neighbour's joke. Harm words are
@@ -133,6 +136,32 @@ _CALL = re.compile(
     r"(?<!own\s)(?<!bill\s)(?<!it\s)(?<!for\s)death\s+to\s+(?:all\s+|the\s+|every\s+)?\S+"
 )
 
+# Wishing someone dead or hurt is against the guidelines as much as threatening it: "i hope you
+# rot", "hope someone poisons his tea", "the world would be better off if he were dead". A
+# negation in the gap ("i hope he doesn't die") ends the match.
+_WISHED_HARM = (
+    r"(?:die|dies|died|dead|rot|rots|burn|burns|crash|crashes|drown|drowns|suffer"
+    r"|suffers|get\s+(?:killed|shot|stabbed|cancer|run\s+over)|gets\s+(?:killed|shot|stabbed"
+    r"|cancer|run\s+over)|poison|poisons|kill|kills|shoot|shoots|stab|stabs)"
+)
+_NOT_NEGATED = r"(?:(?!(?:not|never|no|nothing)\b|\S*n['’]t\b)\S+\s+)"
+_WISH = re.compile(
+    r"(?<![\w'’])(?:(?:i|we)\s+(?:(?:really|truly|just|sincerely|do)\s+)?)?(?:hope|wish|pray)\s+"
+    r"(?:that\s+)?(?:you|u|he|she|they|someone|somebody|(?:your|his|her|their)\s+(?:\S+\s+)?\S+)"
+    rf"\s+{_NOT_NEGATED}{{0,3}}?{_WISHED_HARM}\b"
+    r"|(?<![\w'’])(?:world|country|planet|everyone|we|you)\s+(?:would|will|'d)\s+be\s+(?:a\s+)?"
+    r"better(?:\s+place)?(?:\s+off)?\s+(?:if|when|once)\s+(?:you|he|she|they)\s+"
+    r"(?:was|were|is|are|got|get)\s+(?:dead|killed|shot)"
+    r"|(?<![\w'’])(?:you|he|she|they)(?:\s+(?:are|is|would\s+be)|['’]re|['’]d\s+be)\s+"
+    r"better\s+off\s+dead"
+)
+# Executions named as what someone deserves: "should face a firing squad", "put a bullet in".
+_EXECUTION = re.compile(
+    rf"(?<![\w'’]){_OUGHT}\s+(?:face|get|see|meet|be\s+(?:put|stood|lined\s+up)\s+(?:in\s+front\s+of"
+    r"|before|against))\s+(?:a|the)\s+(?:firing\s+squad|gallows|noose|guillotine|wall)\b"
+    r"|(?<![\w'’])put\s+a\s+bullet\s+(?:in|through|into)\s+"
+)
+
 
 def _home_with_menace(text: str) -> list[re.Match]:
     """The reader's home named and a menace in the same comment (both spans are evidence)."""
@@ -156,6 +185,8 @@ def threat_findings(
         (_FOUND_HOME.finditer, "threat_whereabouts", "the reader's home named as found"),
         (_home_with_menace, "threat_whereabouts", "the reader's home named with a menace"),
         (_CALL.finditer, "threat_call", "a call for violence against someone"),
+        (_EXECUTION.finditer, "threat_call", "an execution called for"),
+        (_WISH.finditer, "threat_wish", "death or harm wished on someone"),
     )
     for find, name, detail in shapes:
         spans = [span_of_normalized(norm, m.start(), m.end()) for m in find(norm.text)]

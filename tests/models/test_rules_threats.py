@@ -28,6 +28,10 @@ from models.rules.threats import threat_findings
         ("anyone should just go and stab the mayor", "threat_call"),
         ("these bankers must be lynched", "threat_call"),
         ("death to every journalist", "threat_call"),
+        ("that general should be put against the wall", "threat_call"),
+        ("i really hope you get run over on your way home", "threat_wish"),
+        ("hope his helicopter crashes into the sea", "threat_wish"),
+        ("the country would be better off once they were shot", "threat_wish"),
     ],
 )
 def test_a_threat_shape_is_held_with_its_phrase_as_evidence(text: str, rule: str) -> None:
@@ -59,6 +63,11 @@ def test_a_threat_shape_is_held_with_its_phrase_as_evidence(text: str, rule: str
         "we should hang some photos of the old harbour",
         "the soldiers fought to the death to hold the bridge",
         "no one should wish death to a person, however wrong",
+        "i hope he doesn't die before the trial",
+        "i hope your team chokes in the final",
+        "i hope the minister's plan dies in committee",
+        "we wish you would stop posting the same link",
+        "he should face the voters before he faces a judge",
     ],
 )
 def test_civil_look_alikes_are_not_taken_for_threats(text: str) -> None:
