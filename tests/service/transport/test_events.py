@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from rq import Queue
@@ -70,3 +71,42 @@ def test_two_apps_in_one_process_hear_only_their_own_events(
 
 def test_the_worker_runtime_holds_the_publisher_of_the_app_it_was_built_from(app: Flask) -> None:
     assert runtime.install(app).events is app.extensions["events"]
+
+
+def test_a_writer_that_fails_rolls_back_the_change_it_was_writing_for(app: Flask) -> None:
+    from service.storage import db
+    from service.transport.events import Publisher
+
+    engine = app.extensions["db_engine"]
+    publisher = Publisher(engine)
+
+    def broken_writer(_conn, _kind, _refs):
+        raise RuntimeError("could not write the outbox")
+
+    publisher.add_writer(broken_writer)
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.execute(
+            db.app_state.insert().values(key="probe", value="changed", updated_at=db.utcnow())
+        )
+        publisher.stage(conn, "comment.reported", [("site", "comment")])
+    with engine.connect() as conn:
+        assert db.get_state(conn, "probe") is None
+
+
+def test_a_failing_after_commit_step_does_not_keep_the_subscribers_from_hearing(
+    app: Flask,
+) -> None:
+    from service.transport.events import Publisher
+
+    engine = app.extensions["db_engine"]
+    publisher, heard = Publisher(engine), []
+
+    def queue_on_redis() -> None:
+        raise ConnectionError("Redis went away")
+
+    publisher.add_writer(lambda _conn, _kind, _refs: queue_on_redis)
+    publisher.subscribe(lambda _engine, kind, refs: heard.append((kind, list(refs))))
+    with engine.begin() as conn:
+        staged = publisher.stage(conn, "comment.reported", [("site", "comment")])
+    publisher.announce(staged)
+    assert heard == [("comment.reported", [("site", "comment")])]
