@@ -332,7 +332,10 @@ def coral_paths(_config: Config) -> dict[str, Any]:
             "post": {
                 "summary": "Coral Talk External Moderation Phase callback",
                 "description": "Signed by Coral with X-Coral-Signature (sha256=<hex HMAC of the "
-                "body>). Answers 204 when no decision is ready within Coral's budget.",
+                "body>). The standing of author.id on the site (PUT /v1/authors/{author_id}) "
+                "applies: banned is REJECTED, always_hold SYSTEM_WITHHELD at least, trusted "
+                "APPROVED unless something says reject. Answers 204 when no decision is ready "
+                "within Coral's budget (a banned author is REJECTED even then).",
                 "tags": ["coral"],
                 "security": [],
                 "parameters": [
@@ -770,7 +773,11 @@ def schemas(config: Config) -> dict[str, Any]:
                     "required": ["body"],
                     "properties": {"body": {"type": "string"}, "parentID": NULLABLE_STRING},
                 },
-                "author": {"type": "object"},
+                "author": {
+                    "type": "object",
+                    "description": "Coral's user; its id is the author id of standings",
+                    "properties": {"id": {"type": "string", "maxLength": 200}},
+                },
                 "story": {"type": "object"},
                 "site": {"type": "object"},
                 "tenantID": {"type": "string"},
