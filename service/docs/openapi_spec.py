@@ -75,6 +75,17 @@ def path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+def author_id_param() -> dict[str, Any]:
+    """The site's own author id, whole: it may hold "/" (sent as it is or as %2F)."""
+    return {
+        **path_param("author_id"),
+        "description": "The author id as the site sent it in author.id. Any characters: a '/' "
+        "may be sent as it is or as %2F (both name the same author); percent-encode '?', '#', "
+        "'%' and spaces as in any URL path.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    }
+
+
 GONE = {
     "description": "The comment was deleted and its text erased",
     "content": {PROBLEM: {"schema": ref("Problem")}},
