@@ -134,3 +134,22 @@ def test_the_panel_of_an_author_whose_id_has_slashes_opens_and_saves(
         "/v1/authors/wp", headers={"Authorization": f"Bearer {live['key']}"}
     )
     assert shown.get_json()["standing"] is None  # the namesake prefix is someone else
+
+
+def test_a_dashboard_number_opens_the_list_it_counts(app: Flask, live, new_page) -> None:
+    held = [held_comment(app, live["site"], f"held {i}, idiot") for i in range(2)]
+    held_comment(app, live["site"], "rejected outright", action="reject")
+    page = new_page()
+    log_in(page, live, "alice")
+    page.goto(live["url"] + "/dashboard")
+    number = page.locator("#figures td.n-held a").nth(1)  # held by the machine, last 7d
+    expect(number).to_have_text("2")
+    number.click()
+    expect(page.locator("h1")).to_have_text("Held by the machine")
+    expect(page.locator("#figure-count")).to_have_text("2")
+    expect(page.locator("#figure-list tbody tr")).to_have_count(2)
+    for comment_id in held:
+        expect(page.locator(f'#figure-list a[href="/comments/{comment_id}/audit"]')).to_be_visible()
+    page.locator("a", has_text="24h").click()  # the same figure over another window
+    expect(page.locator("#figure-count")).to_have_text("2")
+    expect(page).to_have_url(re.compile(r"window=24h"))
