@@ -83,7 +83,7 @@ def test_a_banned_author_is_rejected_even_without_a_worker(app: Flask, client) -
 def test_a_missing_or_odd_author_is_judged_on_the_text(client, sync_worker) -> None:
     client.application.config["CORAL_BUDGET_MS"] = 15_000
     site_id, _ = setup_site(client)
-    for author in (None, {}, {"id": 7}, {"id": "x" * 500}, "someone"):
+    for author in (None, {}, {"id": 7}, {"id": "x" * 500}, {"id": "a\x00b"}, "someone"):
         payload = coral_request(CIVIL)
         payload["author"] = author
         assert _status(client, site_id, payload) == {"status": "APPROVED"}
