@@ -170,7 +170,8 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     items = []
     for row in rows:
         reasons = row["reasons"] or []
-        policy = site_policies[row["site_id"]]
+        effective = site_policies[row["site_id"]]
+        policy = effective.policy
         labelled = [
             {**r, "label": wording.score_label(policy, r.get("guideline"), r.get("score"))}
             for r in reasons
@@ -181,6 +182,11 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
+                "policy_warning": (
+                    wording.policy_warning(effective.invalid, sites.get(row["site_id"], ""))
+                    if effective.invalid
+                    else None
+                ),
                 "segments": _segments(row, reasons),
                 "reasons": labelled,
                 "strongest": strongest_guideline(reasons),
@@ -202,6 +208,11 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
             }
         )
     return items
+
+
+def policy_warnings(items: list[dict]) -> list[str]:
+    """One warning per site on the page whose stored policy no longer validates."""
+    return list(dict.fromkeys(item["policy_warning"] for item in items if item["policy_warning"]))
 
 
 # Shown instead of a comment posted with "store_text": false (its text was never stored).

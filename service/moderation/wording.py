@@ -38,9 +38,19 @@ def score_label(policy: Policy, guideline: str | None, score: float | None) -> s
     return f"{word} {NOUNS[guideline]} · {score:.2f}"
 
 
-def site_policies(conn: sa.Connection, site_ids: set[str]) -> dict[str, Policy]:
-    """Each site's current policy, once per page (a page shows a handful of sites at most)."""
-    return {site_id: policies.current(conn, site_id).policy() for site_id in site_ids}
+def site_policies(conn: sa.Connection, site_ids: set[str]) -> dict[str, policies.Effective]:
+    """Each site's current policy, once per page (a page shows a handful of sites at most); the
+    default guidelines where the stored one no longer validates, as the worker decides."""
+    return {site_id: policies.current_effective(conn, site_id) for site_id in site_ids}
+
+
+def policy_warning(invalid: policies.InvalidPolicy, site_name: str) -> str:
+    """What a moderator reads when a site's stored policy no longer validates."""
+    return (
+        f"{site_name}'s policy (version {invalid.version}) no longer validates, so its comments"
+        f" are decided and worded with the default guidelines until a valid policy is saved"
+        f" (PUT /v1/site/policy). The problem: {invalid.problem}"
+    )
 
 
 def plain_time(iso: str | None) -> str:
