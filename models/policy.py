@@ -78,7 +78,7 @@ class PersonalDataRule:
 
 @dataclass(frozen=True, slots=True)
 class ThreatsRule:
-    action: str = "hold"  # harm promised to the reader, their home or family named at them
+    action: str = "hold"  # threat shapes: harm promised or foretold, home named, calls for violence
 
 
 @dataclass(frozen=True, slots=True)

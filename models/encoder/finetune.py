@@ -157,6 +157,7 @@ def fine_tune(
     use_amp = device.type == "cuda"
     started = time.monotonic()
     step, seen, last_loss, stopped = 0, 0, float("nan"), False
+    frac = 0.0
     say("fine-tuning", 0.0)
     for idx in schedule:
         if opt.time_budget_s is not None:
@@ -185,7 +186,9 @@ def fine_tune(
         last_loss = float(loss.detach())
         seen += len(idx)
         step += 1
-        frac = step / max(1, planned)
+        # The plan is re-fitted to the measured step time, so step / planned can fall back when
+        # a step was quick; the progress shown never goes backwards.
+        frac = max(frac, step / max(1, planned))
         if opt.time_budget_s:
             frac = max(frac, (time.monotonic() - started) / opt.time_budget_s)
         say("fine-tuning", min(1.0, frac))

@@ -51,6 +51,8 @@ UNITS = (
     "AB1", "1a", "a$", "$a", "@a", "Ab", "aB", "a'", ".a", "-a",
     # The threat shapes' anchors and gaps (models/rules/threats.py).
     "i will ", "i will you ", "i know your ", "we have ", "i'm going to ", "you ", "i ",
+    "you will ", "you will be ", "your address ", "see you soon ", "someone should ", "take ",
+    "should be ", "death to ", "take a ",
 )  # fmt: skip
 
 

@@ -45,10 +45,11 @@ def test_dehumanisation_and_masked_profanity_are_never_approved(small_classifier
     assert result.failures == []
 
 
-def test_most_threats_and_calls_for_violence_are_not_approved(small_classifier) -> None:
-    names = ("threat_direct", "violence_public_figure")
+def test_threats_and_calls_for_violence_are_never_approved(small_classifier) -> None:
+    # Even a small model: where the n-grams miss a threat, the threat shapes hold it.
+    names = ("threat_direct", "threat_conditional", "violence_public_figure", "violence_group")
     result = run_suite(small_classifier, _subset(names, 8))
-    assert all(row["rate"] >= 0.5 for row in result.per_functionality.values())
+    assert [f["text"] for f in result.failures] == []
 
 
 def test_civil_mentions_and_criticism_stay_approved(small_classifier) -> None:
@@ -60,9 +61,7 @@ def test_the_never_approved_list_names_real_functionalities() -> None:
     assert set(NEVER_APPROVED) <= {f.name for f in functionalities()}
 
 
-def test_threats_that_name_a_commenters_home_or_promise_harm_are_not_approved(
-    small_classifier,
-) -> None:
-    # The threat-shape rule (models/rules/threats.py) holds most of these whatever the model says.
-    result = run_suite(small_classifier, _subset(("doxxing", "threat_conditional"), 8))
-    assert all(row["rate"] >= 0.5 for row in result.per_functionality.values())
+def test_threats_that_name_a_commenters_home_are_never_approved(small_classifier) -> None:
+    # The threat-shape rule (models/rules/threats.py) holds these whatever the model says.
+    result = run_suite(small_classifier, _subset(("doxxing",), 8))
+    assert [f["text"] for f in result.failures] == []

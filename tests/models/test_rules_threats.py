@@ -1,4 +1,5 @@
-"""The threat-shape rule holds harm promised to a reader and their home named at them."""
+"""The threat-shape rule holds harm promised to a reader, their home named at them, and calls for
+violence."""
 
 from __future__ import annotations
 
@@ -19,6 +20,18 @@ from models.rules.threats import threat_findings
         ("i know where your mother lives, @jo", "threat_whereabouts"),
         ("we've tracked down your flat, enjoy tonight", "threat_whereabouts"),
         ("i found out which nursery your daughter attends", "threat_whereabouts"),
+        ("keep posting, @lee, you'll be six feet under by spring", "threat_promise"),
+        ("your days are numbered, traitor", "threat_promise"),
+        ("your home address is easy to find, just so you know", "threat_whereabouts"),
+        ("nice street your family lives on. watch your back", "threat_whereabouts"),
+        ("somebody ought to string that senator up", "threat_call"),
+        ("anyone should just go and stab the mayor", "threat_call"),
+        ("these bankers must be lynched", "threat_call"),
+        ("death to every journalist", "threat_call"),
+        ("that general should be put against the wall", "threat_call"),
+        ("i really hope you get run over on your way home", "threat_wish"),
+        ("hope his helicopter crashes into the sea", "threat_wish"),
+        ("the country would be better off once they were shot", "threat_wish"),
     ],
 )
 def test_a_threat_shape_is_held_with_its_phrase_as_evidence(text: str, rule: str) -> None:
@@ -39,6 +52,22 @@ def test_a_threat_shape_is_held_with_its_phrase_as_evidence(text: str, rule: str
         "we will kill this bill in committee",  # no reader harmed
         "i'm going to read your article again tonight",
         "the minister said he will hurt the economy",
+        "you will be dead tired after the marathon, @kim",
+        "your address to the council was excellent",
+        "see you soon at the town hall meeting",
+        "somebody should take out the bins before the storm",
+        "we need to take out a loan to cover the roof",
+        "they should put down a motion in parliament",
+        "the bill should be killed in the senate",
+        "the plan should be shot down at once",
+        "we should hang some photos of the old harbour",
+        "the soldiers fought to the death to hold the bridge",
+        "no one should wish death to a person, however wrong",
+        "i hope he doesn't die before the trial",
+        "i hope your team chokes in the final",
+        "i hope the minister's plan dies in committee",
+        "we wish you would stop posting the same link",
+        "he should face the voters before he faces a judge",
     ],
 )
 def test_civil_look_alikes_are_not_taken_for_threats(text: str) -> None:
