@@ -25,8 +25,9 @@ from redis.exceptions import RedisError
 
 from models import langid
 from models.policy import Policy
+from models.rules import AuthorContext
 from service.ops import metrics
-from service.storage import policies
+from service.storage import authors, policies
 from workers import pipeline, runtime, site_policy, timebox
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,9 @@ REPLY_TTL_SECONDS = 30
 
 def handle(rt: runtime.Runtime, request: dict[str, Any], pipe: Pipeline) -> dict[str, Any]:
     """Scores, evidence spans for the asked categories and the language; with `site_id`, also
-    the decision of that site's current policy (Coral needs one; Perspective only scores, so
-    it skips the rules). The scoring time goes onto `pipe`, sent with the answer."""
+    the decision of that site's current policy for an author of the request's `standing`
+    (Coral needs one; Perspective only scores, so it skips the rules). The scoring time goes
+    onto `pipe`, sent with the answer."""
     text = request["text"]
     version, classifier = rt.models.get()
     started = time.perf_counter()
@@ -46,7 +48,9 @@ def handle(rt: runtime.Runtime, request: dict[str, Any], pipe: Pipeline) -> dict
     answer: dict[str, Any] = {"model_version": version}
     if request.get("site_id"):
         policy, policy_version = _site_policy(rt, request["site_id"])
-        outcome = pipeline.decide_comment(classifier, text, policy, policy_version, scores=scores)
+        outcome = pipeline.decide_comment(
+            classifier, text, policy, policy_version, author=_author(request), scores=scores
+        )
         answer.update(
             action=outcome.action,
             reasons=outcome.reasons,
@@ -68,11 +72,18 @@ def handle(rt: runtime.Runtime, request: dict[str, Any], pipe: Pipeline) -> dict
 def _site_policy(rt: runtime.Runtime, site_id: str) -> tuple[Policy, int | None]:
     """The site's current policy (one primary-key read; parsed once per version).
 
-    No author context here: the caller stores nothing, so there is no history to read or add to.
+    No author history here: the caller stores nothing, so there is none to read or add to; the
+    author's standing comes with the request (see `_author`).
     """
     with rt.engine.connect() as conn:
         current = policies.current_version_number(conn, site_id)
         return site_policy.policy_for(conn, site_id, current)
+
+
+def _author(request: dict[str, Any]) -> AuthorContext:
+    """The author as the caller knows them: only their standing, read by the web process."""
+    standing = request.get("standing")
+    return AuthorContext(standing=standing) if standing in authors.STANDINGS else AuthorContext()
 
 
 def serve_one(rt: runtime.Runtime, timeout: float = 1.0) -> bool:

@@ -16,6 +16,7 @@ from service.api import bp
 from service.http.auth import require_site
 from service.http.parsing import FieldErrors, json_body, storable_text
 from service.http.problems import Problem
+from service.http.url_ids import OPAQUE
 from service.storage import authors, db
 from service.storage.authors import author_view
 from service.transport import events
@@ -23,7 +24,7 @@ from service.transport import events
 MAX_AUTHOR_ID_CHARS = 200
 
 
-@bp.get("/authors/<author_id>")
+@bp.get("/authors/<opaque:author_id>", **OPAQUE)
 def get_author(author_id: str):
     site = require_site()
     _check_id(author_id)
@@ -38,7 +39,7 @@ def get_author(author_id: str):
         return jsonify(view)
 
 
-@bp.put("/authors/<author_id>")
+@bp.put("/authors/<opaque:author_id>", **OPAQUE)
 def put_author(author_id: str):
     site = require_site()
     _check_id(author_id)

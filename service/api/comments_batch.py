@@ -14,6 +14,7 @@ from flask import current_app, jsonify, request
 from service.api import batch_items, bp
 from service.api.batch_items import MAX_BATCH
 from service.api.comments import check_repeat
+from service.http import conventions
 from service.http.auth import require_site
 from service.http.parsing import MAX_FIELDS, json_body
 from service.http.problems import Problem, problem_body
@@ -34,6 +35,8 @@ def post_comments_batch():
     # Every item is held to one POST's member limit on its own (batch_items).
     body = json_body(max_fields=MAX_BATCH * (MAX_FIELDS + 1) + 10)
     bodies = _comments_list(body)
+    # The per-key rate limit counts comments, not requests: a batch weighs its length.
+    conventions.charge_more(len(bodies))
     items = batch_items.store_batch(site["id"], bodies)
     with db.engine().connect() as conn:
         results = [_answer(conn, item) for item in items]

@@ -13,6 +13,7 @@ from service.api import bp
 from service.api.comments import external_id_arg
 from service.http.auth import require_site
 from service.http.problems import Problem
+from service.http.url_ids import OPAQUE
 from service.storage import db, lifecycle, store
 from service.transport import broker, erasure_jobs
 
@@ -42,7 +43,7 @@ def _delete(comment: dict | None):
     return "", 204
 
 
-@bp.delete("/authors/<author_id>")
+@bp.delete("/authors/<opaque:author_id>", **OPAQUE)
 def erase_author(author_id: str):
     """Erase every comment of this author on the key's site (a reader's right to erasure)."""
     site = require_site()

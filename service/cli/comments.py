@@ -34,12 +34,18 @@ def sweep(grace: float | None) -> None:
 @comments_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what is due; erase nothing.")
 def purge(dry_run: bool) -> None:
-    """Erase comment texts past their site's retention period (as the workers do hourly)."""
+    """Erase comment texts, and Perspective requests' texts, past their site's retention period
+    (as the workers do hourly)."""
     counts = retention.purge(db.engine(), broker.connection(), dry_run=dry_run)
     verb = "would erase" if dry_run else "erased"
     for site_id, n in counts.items():
         click.echo(f"{site_id}\t{n}")
     click.echo(f"{verb} the texts of {sum(counts.values())} comments in {len(counts)} sites")
+    scored = retention.purge_scored_texts(db.engine(), dry_run=dry_run)
+    click.echo(
+        f"{'would delete' if dry_run else 'deleted'} {sum(scored.values())} texts sent to the "
+        f"Perspective-compatible API in {len(scored)} sites"
+    )
 
 
 @comments_cli.command("appeals")

@@ -2,6 +2,8 @@
 with the site's Coral signing secret, and takes our decision if it comes within its timeout.
 
 Nothing is stored: Coral is the record of its comments and holds withheld ones in its own queue.
+The author's standing (trusted / always hold / banned, set with PUT /v1/authors/<Coral user id>
+or in the author panel) applies as it does to the site's own comments.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
 
+from service.api.authors import MAX_AUTHOR_ID_CHARS
 from service.http.auth import require_site
-from service.http.parsing import FieldErrors, json_body
+from service.http.parsing import FieldErrors, json_body, storable_text
 from service.http.problems import Problem
-from service.storage import credentials, db
+from service.storage import authors, credentials, db
 from service.storage.credentials import MAX_GRACE_SECONDS
 from service.storage.integrations import site_integrations
 from service.transport import sync_scoring
@@ -45,6 +48,7 @@ FLAG_BY_GUIDELINE = {
     "spam": "COMMENT_DETECTED_SPAM",
 }
 KIND = "coral"
+BAD_SIGNATURE = "X-Coral-Signature does not match the site's secret."
 KEEP_SECRETS = 2  # the new one and the one before it, while Coral's admin rolls the secret
 _TAG = re.compile(r"<[^>]{0,2000}>")
 
@@ -104,24 +108,52 @@ def moderate(site_id: str):
     started = time.monotonic()
     with db.engine().connect() as conn:
         secrets = _secrets(conn, site_id)
-    raw = request.get_data(cache=True)
-    # The same answer for an unknown site as for a bad signature: nothing to probe site ids with.
-    if not secrets or not signature_matches(raw, request.headers.get("X-Coral-Signature"), secrets):
-        raise Problem(401, "Unauthorized", "X-Coral-Signature does not match the site's secret.")
-    g.site = {"id": site_id}
-    text = _comment_text(json_body())
+        raw = request.get_data(cache=True)
+        # The same answer for an unknown site as for a bad signature: nothing to probe ids with.
+        if not secrets or not signature_matches(
+            raw, request.headers.get("X-Coral-Signature"), secrets
+        ):
+            raise Problem(401, "Unauthorized", BAD_SIGNATURE)
+        g.site = {"id": site_id}
+        body = json_body()
+        text = _comment_text(body)
+        # Read here, on the connection already open, rather than by the worker through its
+        # few-seconds cache: a ban the site just set applies to the very next comment.
+        standing = _standing(conn, site_id, body.get("author"))
     if not text.strip():
         return "", 204  # nothing to read (an image, empty markup): no opinion, Coral decides
     config = current_app.config
     elapsed_ms = (time.monotonic() - started) * 1000
     budget = int(config["CORAL_BUDGET_MS"]) - int(config["CORAL_MARGIN_MS"]) - elapsed_ms
     if budget < 10:  # too little left to ask a worker
-        return "", 204
+        return _without_scores(standing)
     try:
-        answer = sync_scoring.score_now(text, int(budget), site_id=site_id)
+        answer = sync_scoring.score_now(text, int(budget), site_id=site_id, standing=standing)
     except sync_scoring.NoAnswer:
-        return "", 204  # Coral goes on without us rather than waiting past its timeout
+        return _without_scores(standing)
     return jsonify(coral_response(answer["action"], answer["reasons"]))
+
+
+def _without_scores(standing: str):
+    """No worker's answer in time: a banned author is still rejected (the ban needs no model,
+    and the site's own API would reject them too); otherwise no opinion, and Coral goes on
+    without us rather than waiting past its timeout."""
+    if standing == "banned":
+        return jsonify(coral_response("reject", []))
+    return "", 204
+
+
+def _standing(conn: sa.Connection, site_id: str, author: Any) -> str:
+    """The standing of Coral's `author.id` on the site ("" for none, or no usable id)."""
+    author_id = author.get("id") if isinstance(author, dict) else None
+    if (
+        not isinstance(author_id, str)
+        or not 0 < len(author_id) <= MAX_AUTHOR_ID_CHARS
+        or not storable_text(author_id)  # PostgreSQL refuses a NUL in a query parameter
+    ):
+        return ""
+    found = authors.get_standing(conn, site_id, author_id)
+    return found["standing"] if found else ""
 
 
 def coral_response(action: str, reasons: list[dict[str, Any]]) -> dict[str, Any]:

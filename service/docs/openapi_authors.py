@@ -8,9 +8,9 @@ from service.docs.openapi_spec import (
     NULLABLE_STRING,
     PROBLEM,
     Config,
+    author_id_param,
     json_body,
     json_response,
-    path_param,
     problems,
 )
 from service.storage.authors import MAX_REASON_CHARS, STANDINGS
@@ -42,7 +42,7 @@ def authors_paths(_config: Config) -> dict[str, Any]:
             "get": {
                 "summary": "An author's standing on this site and their comment counts",
                 "tags": ["authors"],
-                "parameters": [path_param("author_id")],
+                "parameters": [author_id_param()],
                 "responses": {
                     "200": json_response("The author", AUTHOR),
                     **problems(401, 429),
@@ -59,7 +59,7 @@ def authors_paths(_config: Config) -> dict[str, Any]:
                 "banned_author. Always hold: every new comment is held for a moderator unless "
                 "it is rejected. Trusted: approved unless a rule or the classifier says reject.",
                 "tags": ["authors"],
-                "parameters": [path_param("author_id")],
+                "parameters": [author_id_param()],
                 "requestBody": json_body(
                     {
                         "type": "object",

@@ -30,7 +30,9 @@ def batch_paths(config: Config) -> dict[str, Any]:
                 "repeated in the batch), or problem details (`409` other text, `410` deleted, "
                 "`413` text too long, `422`, `503`). One bad comment never fails the others; "
                 f"only the envelope can (more than {MAX_BATCH} comments, not a list, a body "
-                f"over {limit_mib} MiB).",
+                f"over {limit_mib} MiB). The per-key rate limit (RATE_LIMIT_PER_MINUTE) counts "
+                "each comment as one request: a batch that does not fit in what is left of "
+                "the minute is `429` as a whole, stores nothing and uses none of it.",
                 "tags": ["comments"],
                 "parameters": [IDEMPOTENCY],
                 "requestBody": json_body(ref("CommentBatch")),

@@ -14,6 +14,7 @@ from service.docs.openapi_spec import (
     NULLABLE_STRING,
     PROBLEM,
     Config,
+    author_id_param,
     json_body,
     json_response,
     path_param,
@@ -106,7 +107,7 @@ def lifecycle_paths(config: Config) -> dict[str, Any]:
                 "at its Location. Idempotent: erasing again finds nothing new. 404 when the "
                 "author has no comment on this site.",
                 "tags": ["erasure"],
-                "parameters": [path_param("author_id")],
+                "parameters": [author_id_param()],
                 "responses": {
                     "202": json_response(
                         "Erased",

@@ -494,11 +494,30 @@ def admin_schemas() -> dict[str, Any]:
             "required": ["version", "compared", "agreed", "agreement_rate", "changed"],
             "properties": {
                 "version": {"type": "string"},
-                "compared": {"type": "integer"},
+                "compared": {
+                    "type": "integer",
+                    "description": "Decisions compared: one per revision of a comment (an edited "
+                    "comment is judged once per text, by each model)",
+                },
                 "agreed": {"type": "integer"},
                 "agreement_rate": {"type": ["number", "null"]},
                 "changed": {"type": "object", "additionalProperties": {"type": "integer"}},
-                "examples": {"type": "object", "additionalProperties": {"type": "array"}},
+                "examples": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "comment_id": {"type": "string"},
+                                "revision": {"type": "integer", "minimum": 1},
+                                "text": {"type": "string"},
+                                "active": {"type": "object"},
+                                "shadow": {"type": "object"},
+                            },
+                        },
+                    },
+                },
             },
         },
     }

@@ -75,6 +75,17 @@ def path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+def author_id_param() -> dict[str, Any]:
+    """The site's own author id, whole: it may hold "/" (sent as it is or as %2F)."""
+    return {
+        **path_param("author_id"),
+        "description": "The author id as the site sent it in author.id. Any characters: a '/' "
+        "may be sent as it is or as %2F (both name the same author); percent-encode '?', '#', "
+        "'%' and spaces as in any URL path.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    }
+
+
 GONE = {
     "description": "The comment was deleted and its text erased",
     "content": {PROBLEM: {"schema": ref("Problem")}},
@@ -332,7 +343,10 @@ def coral_paths(_config: Config) -> dict[str, Any]:
             "post": {
                 "summary": "Coral Talk External Moderation Phase callback",
                 "description": "Signed by Coral with X-Coral-Signature (sha256=<hex HMAC of the "
-                "body>). Answers 204 when no decision is ready within Coral's budget.",
+                "body>). The standing of author.id on the site (PUT /v1/authors/{author_id}) "
+                "applies: banned is REJECTED, always_hold SYSTEM_WITHHELD at least, trusted "
+                "APPROVED unless something says reject. Answers 204 when no decision is ready "
+                "within Coral's budget (a banned author is REJECTED even then).",
                 "tags": ["coral"],
                 "security": [],
                 "parameters": [
@@ -770,7 +784,11 @@ def schemas(config: Config) -> dict[str, Any]:
                     "required": ["body"],
                     "properties": {"body": {"type": "string"}, "parentID": NULLABLE_STRING},
                 },
-                "author": {"type": "object"},
+                "author": {
+                    "type": "object",
+                    "description": "Coral's user; its id is the author id of standings",
+                    "properties": {"id": {"type": "string", "maxLength": 200}},
+                },
                 "story": {"type": "object"},
                 "site": {"type": "object"},
                 "tenantID": {"type": "string"},

@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 
 from service.compat.google_errors import error_response
 from service.http.auth import hash_key, request_site_key
-from service.http.problems import problem_response
+from service.http.problems import Problem, problem_response
 from service.transport import broker
 
 SETTINGS: dict[str, Any] = {
@@ -80,6 +80,33 @@ return {count, redis.call('TTL', KEYS[1])}
 """
 
 
+# A request that does the work of several (a batch) adds the rest of its weight only if all of
+# it fits under the limit: a refused batch leaves the window's count as it was, so the requests
+# that still fit keep working.
+_CHARGE_MORE = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[3], 'NX')
+local count = tonumber(redis.call('GET', KEYS[1]))
+if count + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
+  return {0, count, redis.call('TTL', KEYS[1])}
+end
+return {1, redis.call('INCRBY', KEYS[1], ARGV[1]), redis.call('TTL', KEYS[1])}
+"""
+
+
+def _rate_key(caller: str) -> str:
+    return f"moderation:rate:{caller}"
+
+
+def _too_many(limit: int, ttl: int, detail: str = "") -> tuple[int, str, str, dict[str, str]]:
+    retry_after = max(1, int(ttl))
+    return (
+        429,
+        "Too Many Requests",
+        f"More than {limit} requests a minute with this key; retry in {retry_after} s.{detail}",
+        {"Retry-After": str(retry_after)},
+    )
+
+
 def _rate_limit() -> Response | None:
     caller = _caller()
     if caller is None:
@@ -87,21 +114,43 @@ def _rate_limit() -> Response | None:
     limit = int(current_app.config["RATE_LIMIT_PER_MINUTE"])
     # A one-minute window opened by the key's first request (SET NX with the expiry, then INCR,
     # which keeps it): no minute-boundary bursts, and it runs on Redis 6 (no EXPIRE NX).
-    key = f"moderation:rate:{caller}"
     try:
         conn = broker.connection()
-        count, ttl = conn.register_script(_COUNT_IN_WINDOW)(keys=[key], args=[60])
+        count, ttl = conn.register_script(_COUNT_IN_WINDOW)(keys=[_rate_key(caller)], args=[60])
     except RedisError:
         return None  # the limiter failing open beats refusing every request
     if count > limit:
-        retry_after = max(1, int(ttl))
-        return _error(
-            429,
-            "Too Many Requests",
-            f"More than {limit} requests a minute with this key; retry in {retry_after} s.",
-            {"Retry-After": str(retry_after)},
-        )
+        return _error(*_too_many(limit, ttl))
     return None
+
+
+def charge_more(weight: int) -> None:
+    """Count this request as `weight` requests against its key's limit (it was counted once on
+    arrival); raises a 429 Problem, counting nothing more, when that does not fit this minute.
+
+    The batch endpoint calls it with its number of comments, so a site's limit is a number of
+    comments a minute however it sends them.
+    """
+    caller = _caller()
+    if caller is None or weight <= 1:
+        return
+    limit = int(current_app.config["RATE_LIMIT_PER_MINUTE"])
+    try:
+        conn = broker.connection()
+        fits, count, ttl = conn.register_script(_CHARGE_MORE)(
+            keys=[_rate_key(caller)], args=[weight - 1, limit, 60]
+        )
+    except RedisError:
+        return  # fails open, as the per-request count does
+    if not fits:
+        left = max(0, limit - int(count) + 1)  # this request's own count is already in
+        status, title, detail, headers = _too_many(
+            limit,
+            ttl,
+            f" This request counts as {weight} (one per comment); {left} fit now"
+            + (f", so split it into requests of at most {limit}." if weight > limit else "."),
+        )
+        raise Problem(status, title, detail, headers=headers)
 
 
 def _idempotency_start() -> Response | None:

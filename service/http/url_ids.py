@@ -1,8 +1,12 @@
-"""Integer path parameters every database can look up: an id no column can hold is a 404.
+"""Path parameters every id can travel in, and every database can look up.
 
-Integer ids and version numbers are `sa.Integer` columns. Compared with a larger literal,
-PostgreSQL raises NumericValueOutOfRange (past 2**31 - 1) and SQLite's driver overflows (past
-2**63 - 1) instead of finding nothing, so `<int:...>` refuses such values before any route runs.
+- Integer ids and version numbers are `sa.Integer` columns. Compared with a larger literal,
+  PostgreSQL raises NumericValueOutOfRange (past 2**31 - 1) and SQLite's driver overflows (past
+  2**63 - 1) instead of finding nothing, so `<int:...>` refuses such values before any route runs.
+- Ids the site chose (author ids: a Coral user id, an e-mail, "wp/1234") may hold any character,
+  "/" included. `<opaque:...>` takes them whole. A "/" cannot be told from "%2F" once a WSGI
+  server has decoded the path, so both arrive as "/" and the converter accepts them; links we
+  make (`url_for`) send "/" as it is, which proxies pass untouched, and percent-encode the rest.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import builtins
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, PathConverter
 
 MAX_STORED_INT = 2**31 - 1
 
@@ -33,6 +37,22 @@ class StoredIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits, low, high, signed)
 
 
+class OpaqueIdConverter(PathConverter):
+    """Any non-empty string, slashes included (a leading, trailing or doubled one too), up to
+    whatever fixed part of the rule follows it (`/authors/<site>/<opaque:author>/notes`).
+
+    Rules using it need `merge_slashes=False` (see OPAQUE), or "a//b" would be redirected to "a/b".
+    """
+
+    regex = r".+?"
+    part_isolating = False  # a "/" inside the value is not a boundary between rule parts
+
+
+# Route options for a rule with an <opaque:...> parameter: `@bp.get(rule, **OPAQUE)`.
+OPAQUE = {"merge_slashes": False}
+
+
 def init_app(app: Flask) -> None:
     """Call before any blueprint is registered: rules take their converters when added."""
     app.url_map.converters["int"] = StoredIntConverter
+    app.url_map.converters["opaque"] = OpaqueIdConverter

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from service.moderation.queue_data import strongest_guideline
 from service.ops import shadow
-from service.storage import authors, db, model_state
+from service.storage import appeals, authors, db, model_state
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DAYS_PLOTTED = 30
@@ -47,44 +47,80 @@ def summary(conn: sa.Connection, site_ids: list[str], since: datetime) -> dict[s
         "machine": by_kind["machine"],
         "people": {a: by_kind["moderator"].get(a, 0) for a in ("approve", "reject")},
         "hold_rate": by_kind["machine"]["hold"] / machine if machine else None,
+        "appeals": appeal_counts(conn, site_ids, since),
     }
 
 
-def people(conn: sa.Connection, site_ids: list[str], since: datetime) -> dict[str, Any]:
-    """Decisions per moderator, median wait of a held comment, reversals and top guidelines."""
+def appeal_counts(conn: sa.Connection, site_ids: list[str], since: datetime) -> dict[str, int]:
+    """Appeals filed in the window, and those decided in it: upheld or reversed."""
+    a = appeals.appeals.c
+    filed = conn.execute(
+        sa.select(sa.func.count()).where(a.site_id.in_(site_ids), a.created_at >= since)
+    ).scalar_one()
+    decided = dict.fromkeys(appeals.DECIDED, 0)
+    rows = conn.execute(
+        sa.select(a.status, sa.func.count())
+        .where(a.site_id.in_(site_ids), a.decided_at >= since, a.status.in_(appeals.DECIDED))
+        .group_by(a.status)
+    )
+    for status, count in rows:
+        decided[status] = int(count)
+    return {"filed": int(filed), "decided": sum(decided.values()), **decided}
+
+
+def moderator_decisions(conn: sa.Connection, site_ids: list[str], since: datetime) -> list[dict]:
+    """The moderators' decisions of the window, oldest first, each with `machine`: the first
+    machine decision on its comment (None if the machine never decided it)."""
     c, d = db.comments, db.decisions
     decided = [
         dict(r._mapping)
         for r in conn.execute(
-            sa.select(d.c.comment_id, d.c.action, d.c.moderator, d.c.reasons, d.c.created_at)
+            sa.select(
+                d.c.id, d.c.comment_id, d.c.action, d.c.moderator, d.c.reasons, d.c.created_at
+            )
             .select_from(d.join(c, c.c.id == d.c.comment_id))
             .where(c.c.site_id.in_(site_ids), d.c.kind == "moderator", d.c.created_at >= since)
             .order_by(d.c.id)
         )
     ]
     machine = _first_machine_decisions(conn, list({r["comment_id"] for r in decided}))
-    per_moderator = Counter(r["moderator"] for r in decided)
-    waits, reversals, first_seen = [], Counter(), set()
     for row in decided:
-        machine_row = machine.get(row["comment_id"])
-        if machine_row is None:
-            continue
-        if row["comment_id"] not in first_seen:  # an undo and a second decision wait once
-            first_seen.add(row["comment_id"])
-            if machine_row["action"] == "hold":
-                waits.append(
-                    (
-                        authors.aware(row["created_at"]) - authors.aware(machine_row["created_at"])
-                    ).total_seconds()
-                )
-        guideline = _reversed(machine_row, row)
-        if guideline is not None:
-            reversals[guideline] += 1
+        row["machine"] = machine.get(row["comment_id"])
+    return decided
+
+
+def waited(decided: list[dict]) -> list[dict]:
+    """The decisions (from `moderator_decisions`) that ended a machine hold's wait for a person:
+    the first on each comment the machine held (an undo and a second decision wait once)."""
+    first: dict[str, dict] = {}
+    for row in decided:
+        first.setdefault(row["comment_id"], row)
+    return [r for r in first.values() if r["machine"] and r["machine"]["action"] == "hold"]
+
+
+def reversal_of(row: dict) -> str | None:
+    """The guideline a moderator's decision (from `moderator_decisions`) reversed, or None."""
+    return None if row["machine"] is None else _reversed(row["machine"], row)
+
+
+def people(conn: sa.Connection, site_ids: list[str], since: datetime) -> dict[str, Any]:
+    """Decisions per moderator, median wait of a held comment, reversals and top guidelines."""
+    decided = moderator_decisions(conn, site_ids, since)
+    per_moderator = Counter(r["moderator"] for r in decided)
+    waits = [
+        (
+            authors.aware(row["created_at"]) - authors.aware(row["machine"]["created_at"])
+        ).total_seconds()
+        for row in waited(decided)
+    ]
+    reversals = Counter(g for g in map(reversal_of, decided) if g is not None)
     return {
         "per_moderator": per_moderator.most_common(),
         "median_wait_seconds": statistics.median(waits) if waits else None,
         "reversals": reversals.most_common(),
-        "top_guidelines": _top_guidelines(conn, site_ids, since),
+        "top_guidelines": Counter(
+            r["guideline"] for r in machine_withheld(conn, site_ids, since)
+        ).most_common(8),
     }
 
 
@@ -116,10 +152,11 @@ def _first_machine_decisions(conn: sa.Connection, comment_ids: list[str]) -> dic
     return out
 
 
-def _top_guidelines(conn: sa.Connection, site_ids: list[str], since: datetime) -> list:
+def machine_withheld(conn: sa.Connection, site_ids: list[str], since: datetime) -> list[dict]:
+    """The machine's holds and rejections of the window, each with the `guideline` it rests on."""
     c, d = db.comments, db.decisions
     rows = conn.execute(
-        sa.select(d.c.reasons)
+        sa.select(d.c.id, d.c.reasons)
         .select_from(d.join(c, c.c.id == d.c.comment_id))
         .where(
             c.c.site_id.in_(site_ids),
@@ -128,7 +165,9 @@ def _top_guidelines(conn: sa.Connection, site_ids: list[str], since: datetime) -
             d.c.created_at >= since,
         )
     )
-    return Counter(strongest_guideline(r.reasons or []) or "unscored" for r in rows).most_common(8)
+    return [
+        {"id": r.id, "guideline": strongest_guideline(r.reasons or []) or "unscored"} for r in rows
+    ]
 
 
 def daily(conn: sa.Connection, site_ids: list[str], now: datetime) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from models.guidelines import GUIDELINES
 from service.api.authors import MAX_AUTHOR_ID_CHARS
 from service.http.parsing import storable_text
 from service.http.problems import Problem
+from service.http.url_ids import OPAQUE
 from service.moderation import author_data, bp, sessions
 from service.storage import authors, db
 from service.transport import events
@@ -24,19 +25,19 @@ from service.transport import events
 DURATIONS = {"": None, "1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 
 
-@bp.get("/authors/<site_id>/<author_id>")
+@bp.get("/authors/<site_id>/<opaque:author_id>", **OPAQUE)
 @sessions.login_required
 def author_page(site_id: str, author_id: str):
     return _render("moderation/author.html", site_id, author_id)
 
 
-@bp.get("/queue/api/authors/<site_id>/<author_id>")
+@bp.get("/queue/api/authors/<site_id>/<opaque:author_id>", **OPAQUE)
 @sessions.login_required
 def author_panel(site_id: str, author_id: str):
     return _render("moderation/author_panel.html", site_id, author_id)
 
 
-@bp.post("/authors/<site_id>/<author_id>/notes")
+@bp.post("/authors/<site_id>/<opaque:author_id>/notes", **OPAQUE)
 @sessions.login_required
 def add_note(site_id: str, author_id: str):
     user = _check(site_id, author_id)
@@ -52,7 +53,7 @@ def add_note(site_id: str, author_id: str):
     return redirect(url_for("moderation.author_page", site_id=site_id, author_id=author_id), 303)
 
 
-@bp.post("/authors/<site_id>/<author_id>/standing")
+@bp.post("/authors/<site_id>/<opaque:author_id>/standing", **OPAQUE)
 @sessions.login_required
 def set_standing(site_id: str, author_id: str):
     user = _check(site_id, author_id)

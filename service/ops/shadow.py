@@ -1,8 +1,10 @@
 """The shadow report: how a candidate version's decisions compare with the live ones.
 
 Workers store the shadow version's decisions with kind 'shadow' (storage.store); they never
-change a comment's status. The report compares them with the active model's decisions on the
-same comments.
+change a comment's status. The report compares each with the active model's decision on the
+same revision of the same comment: an edited comment has a decision (live and shadow) for each
+revision it had, and a shadow decision on the old text compared with the live one on the new
+text would count a changed text as a changed decision.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.storage import db
+from service.storage import db, lifecycle
 
 
 def _guidelines(reasons: list[dict] | None) -> list[str]:
@@ -21,29 +23,46 @@ def _guidelines(reasons: list[dict] | None) -> list[str]:
 
 def report(conn: sa.Connection, version: str, examples: int = 5) -> dict[str, Any]:
     """How often VERSION agreed with the active model's decision, and which decisions it changes."""
-    d, c = db.decisions, db.comments
+    d, c, r = db.decisions, db.comments, lifecycle.comment_revisions
     machine = d.alias("machine")
-    # The latest machine decision on each comment the shadow version also decided.
+    judged = sa.func.coalesce(machine.c.revision, 1)  # NULL: decided before edits existed
+    # The latest machine decision on each revision of each comment (a rescore after a model
+    # switch judges the same revision again; the latest is the live one).
     latest_machine = (
-        sa.select(machine.c.comment_id, sa.func.max(machine.c.id).label("id"))
+        sa.select(
+            machine.c.comment_id,
+            judged.label("revision"),
+            sa.func.max(machine.c.id).label("id"),
+        )
         .where(machine.c.kind == "machine", machine.c.model_version != version)
-        .group_by(machine.c.comment_id)
+        .group_by(machine.c.comment_id, judged)
         .subquery()
     )
     live = d.alias("live")
+    revision = sa.func.coalesce(d.c.revision, 1)
     query = (
         sa.select(
             d.c.comment_id,
-            c.c.text,
+            revision.label("revision"),
+            # The text of the revision judged; the comment's own text when it is the current one
+            # (revisions are written only once a comment is edited).
+            sa.func.coalesce(r.c.text, c.c.text).label("text"),
             d.c.action.label("shadow_action"),
             d.c.reasons.label("shadow_reasons"),
             live.c.action.label("active_action"),
             live.c.reasons.label("active_reasons"),
             live.c.model_version.label("active_version"),
         )
-        .join(latest_machine, latest_machine.c.comment_id == d.c.comment_id)
+        .join(
+            latest_machine,
+            sa.and_(
+                latest_machine.c.comment_id == d.c.comment_id,
+                latest_machine.c.revision == revision,
+            ),
+        )
         .join(live, live.c.id == latest_machine.c.id)
         .join(c, c.c.id == d.c.comment_id)
+        .outerjoin(r, sa.and_(r.c.comment_id == d.c.comment_id, r.c.revision == revision))
         .where(d.c.kind == "shadow", d.c.model_version == version)
         .order_by(d.c.id.desc())
     )
@@ -61,6 +80,7 @@ def report(conn: sa.Connection, version: str, examples: int = 5) -> dict[str, An
             shown[key].append(
                 {
                     "comment_id": row.comment_id,
+                    "revision": row.revision,
                     "text": row.text if len(row.text) <= 160 else row.text[:157] + "...",
                     "active": {"action": row.active_action,
                                "guidelines": _guidelines(row.active_reasons),

@@ -20,6 +20,7 @@ from service.storage.statements import main_guideline
 OPEN, UPHELD, REVERSED = "open", "upheld", "reversed"
 # The appealed text is gone: edited (the new revision gets its own decision) or erased.
 WITHDRAWN = "withdrawn"
+DECIDED = (UPHELD, REVERSED)  # settled by a moderator (a withdrawn one was not)
 MAX_REASON_CHARS = 2000
 
 appeals = sa.Table(

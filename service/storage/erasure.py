@@ -2,8 +2,10 @@
 
 What goes: the text of every revision, the author's name, the article title, the evidence
 quotes (their offsets stay) and rule details in every decision's reasons (machine, shadow and
-moderator), moderator notes, readers' report and appeal reasons (and the appeal's note), and the
-same fields in the stored webhook bodies (whose statements of reasons, which quote, are dropped).
+moderator), moderator notes, readers' report and appeal reasons (and the appeal's note), the
+same fields in the stored webhook bodies (whose statements of reasons, which quote, are dropped),
+and the site's Perspective-compatible requests (comments:analyze, comments:suggestscore) of the
+same text: those carry no author, so the text itself is what ties them to the comment.
 What stays: ids, timestamps, statuses, and each decision's action, guideline, scores, model and
 moderator, so counts, the audit trail and the model's track record stay true.
 
@@ -20,7 +22,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.storage import appeals, authors, db, lifecycle
-from service.storage.integrations import webhook_deliveries, webhook_endpoints
+from service.storage.integrations import (
+    analyzed_texts,
+    suggested_scores,
+    webhook_deliveries,
+    webhook_endpoints,
+)
 from service.storage.moderation import reports
 
 BATCH = 500
@@ -39,6 +46,7 @@ def erase_comments(conn: sa.Connection, comment_ids: Sequence[str], state: str) 
     ids = list(conn.execute(sa.select(c.c.id).where(c.c.id.in_(list(comment_ids)), due)).scalars())
     if not ids:
         return []
+    _erase_scored_copies(conn, ids)
     now = db.utcnow()
     conn.execute(
         c.update()
@@ -66,6 +74,32 @@ def erase_comments(conn: sa.Connection, comment_ids: Sequence[str], state: str) 
     )
     _erase_deliveries(conn, ids)
     return ids
+
+
+def _erase_scored_copies(conn: sa.Connection, ids: list[str]) -> int:
+    """Delete the site's stored Perspective requests whose text is one of these comments' texts
+    (any revision): a site that asked comments:analyze before posting kept a copy there."""
+    c, revisions = db.comments, lifecycle.comment_revisions
+    pairs = conn.execute(
+        sa.union(
+            sa.select(c.c.site_id, c.c.text).where(c.c.id.in_(ids), c.c.text != ""),
+            sa.select(c.c.site_id, revisions.c.text)
+            .join(revisions, revisions.c.comment_id == c.c.id)
+            .where(c.c.id.in_(ids), revisions.c.text != ""),
+        )
+    ).all()
+    texts: dict[str, set[str]] = {}
+    for site_id, text in pairs:
+        texts.setdefault(site_id, set()).add(text)
+    deleted = 0
+    for site_id, site_texts in texts.items():
+        for table in (analyzed_texts, suggested_scores):
+            deleted += conn.execute(
+                table.delete().where(
+                    table.c.site_id == site_id, table.c.text.in_(sorted(site_texts))
+                )
+            ).rowcount
+    return deleted
 
 
 def _erase_decisions(conn: sa.Connection, ids: list[str]) -> None:

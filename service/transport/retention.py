@@ -5,6 +5,9 @@ A worker thread purges once per RETENTION_INTERVAL_SECONDS, the sweeper's way: a
 expires after one interval lets only one process run per period. Ops can run it by hand:
 `flask --app service comments purge [--dry-run]`. The purge erases like a deletion (service.
 storage.erasure) but marks texts "expired": the comment and its decision stay readable (200).
+The texts sent to the Perspective-compatible API (comments:analyze without doNotStore, and
+comments:suggestscore) follow the same per-site period, counted from when they were sent; they
+are rows of text and scores only, so they are deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from service.storage import appeals, db, erasure, lifecycle, site_settings
+from service.storage.integrations import analyzed_texts, suggested_scores
 from service.transport import erasure_jobs, sweeper
 
 
@@ -37,19 +41,25 @@ def due_query(site_id: str, cutoff: datetime) -> sa.Select:
     )
 
 
+def _cutoffs(engine: Engine, now: datetime | None) -> list[tuple[str, datetime]]:
+    """(site id, the time before which its texts are due) for each site that has a limit."""
+    now = now or db.utcnow()
+    with engine.connect() as dbconn:
+        settings = site_settings.all_sites(dbconn)
+    return [
+        (site_id, now - timedelta(days=values["text_retention_days"]))
+        for site_id, values in sorted(settings.items())
+        if values["text_retention_days"] is not None
+    ]
+
+
 def purge(
     engine: Engine, conn: redis.Redis, *, now: datetime | None = None, dry_run: bool = False
 ) -> dict[str, int]:
     """Erase every text past its site's retention; {site id: how many} (would be, with dry_run)."""
-    now = now or db.utcnow()
-    with engine.connect() as dbconn:
-        settings = site_settings.all_sites(dbconn)
     counts: dict[str, int] = {}
-    for site_id, values in sorted(settings.items()):
-        days = values["text_retention_days"]
-        if days is None:
-            continue
-        query = due_query(site_id, now - timedelta(days=days))
+    for site_id, cutoff in _cutoffs(engine, now):
+        query = due_query(site_id, cutoff)
         if dry_run:
             with engine.connect() as dbconn:
                 total = dbconn.execute(
@@ -57,6 +67,28 @@ def purge(
                 ).scalar_one()
         else:
             total = _purge_site(engine, conn, query)
+        if total:
+            counts[site_id] = total
+    return counts
+
+
+def purge_scored_texts(
+    engine: Engine, *, now: datetime | None = None, dry_run: bool = False
+) -> dict[str, int]:
+    """Delete the Perspective requests' texts past their site's retention; {site id: how many}
+    (would be, with dry_run)."""
+    counts: dict[str, int] = {}
+    for site_id, cutoff in _cutoffs(engine, now):
+        total = 0
+        with engine.begin() as dbconn:
+            for table in (analyzed_texts, suggested_scores):
+                due = sa.and_(table.c.site_id == site_id, table.c.created_at < cutoff)
+                if dry_run:
+                    total += dbconn.execute(
+                        sa.select(sa.func.count()).select_from(table).where(due)
+                    ).scalar_one()
+                else:
+                    total += dbconn.execute(table.delete().where(due)).rowcount
         if total:
             counts[site_id] = total
     return counts
@@ -84,6 +116,7 @@ def purge_if_due(engine: Engine, conn: redis.Redis, config: dict[str, Any]) -> d
     interval = max(1, round(float(config["RETENTION_INTERVAL_SECONDS"])))
     if not conn.set(lock_key(config["QUEUE_NAME"]), uuid.uuid4().hex, nx=True, ex=interval):
         return None
+    purge_scored_texts(engine)
     return purge(engine, conn)
 
 

@@ -38,8 +38,10 @@ def score_now(
     budget_ms: int,
     spans: list[str] | tuple[str, ...] = (),
     site_id: str | None = None,
+    standing: str = "",
 ) -> dict[str, Any]:
-    """Scores (and spans, language); with site_id also that site's policy decision."""
+    """Scores (and spans, language); with site_id also that site's policy decision, for an
+    author of that `standing` on the site ("" for none)."""
     reply = f"moderation:sync:reply:{uuid.uuid4().hex}"
     request = {
         "text": text,
@@ -47,6 +49,7 @@ def score_now(
         "spans": list(spans),
         "deadline": time.time() + budget_ms / 1000,
         "site_id": site_id,
+        "standing": standing,
     }
     conn = broker.connection()
     conn.register_script(_PUSH)(

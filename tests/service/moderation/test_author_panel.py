@@ -100,3 +100,35 @@ def test_the_panel_needs_a_login(ui_app: Flask, two_sites) -> None:
     client = ui_app.test_client()
     assert client.get(f"/authors/{two_sites['a']}/u1").status_code == 302
     assert client.get(f"/queue/api/authors/{two_sites['a']}/u1").status_code == 401
+
+
+def test_an_author_id_with_slashes_and_reserved_characters_has_working_links(
+    ui_app: Flask, two_sites
+) -> None:
+    """The queue's links, the panel's forms and the page itself all reach the same author."""
+    odd = "wp/users/7?x=1#top"
+    site = two_sites["a"]
+    held_comment(ui_app, site, "odd one, idiot", author_id=odd)
+    held_comment(ui_app, site, "a namesake prefix", author_id="wp")
+    client = ui_app.test_client()
+    token = login(client, "alice", two_sites["alice"])
+    queue = client.get("/queue").get_data(as_text=True)
+    href = f"/authors/{site}/wp/users/7%3Fx=1%23top"
+    assert f'href="{href}"' in queue
+    assert f'data-panel="/queue/api/authors/{site}/wp/users/7%3Fx=1%23top"' in queue
+    page = client.get(href).get_data(as_text=True)
+    assert "odd one" in page and "a namesake prefix" not in page
+    assert f'action="{href}/standing"' in page and f'action="{href}/notes"' in page
+    assert _form(client, f"{href}/notes", {"text": "Checked."}, token).status_code == 303
+    saved = _form(client, f"{href}/standing", {"standing": "banned"}, token)
+    assert saved.status_code == 303 and saved.headers["Location"].endswith(href)
+    panel = client.get(f"/queue/api/authors/{site}/wp/users/7%3Fx=1%23top").get_data(as_text=True)
+    assert "Checked." in panel and "Banned" in panel
+    with ui_app.app_context(), db.engine().connect() as conn:
+        assert authors.get_standing(conn, site, odd)["standing"] == "banned"
+        assert authors.get_standing(conn, site, "wp") is None
+    shown = client.get(
+        "/v1/authors/wp/users/7%3Fx=1%23top",
+        headers={"Authorization": f"Bearer {two_sites['key_a']}"},
+    ).get_json()
+    assert shown["id"] == odd and shown["standing"] == "banned"

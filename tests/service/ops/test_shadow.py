@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from service.ops import shadow
+from service.storage import db, lifecycle, store
 from service.transport import queueing
 from tests.helpers.apps import make_site, work_queue
 from tests.helpers.ops import decisions_of, post_comments
@@ -85,3 +87,57 @@ def test_a_shadow_that_failed_to_load_is_tried_again(app, tiny_version) -> None:
     registry.arrived = True
     loaded = shadow.current()
     assert loaded is not None and loaded[0] == tiny_version
+
+
+def _decide(conn, version: str, comment_id: str, revision: int, action: str, kind: str) -> None:
+    item = {
+        "comment_id": comment_id,
+        "revision": revision,
+        "action": action,
+        "scores": {},
+        "reasons": [],
+        "policy_version": None,
+    }
+    store.record_machine_decisions(conn, version, [item], kind=kind)
+
+
+def test_the_report_pairs_each_shadow_decision_with_the_live_one_on_the_same_revision(app):
+    """An edited comment: the shadow's verdict on the first text is compared with the live
+    verdict on the first text, not with the live verdict on the edited text."""
+    site_id, _ = make_site(app)
+    with app.app_context(), db.engine().begin() as conn:
+        comment, _ = store.insert_comment(
+            conn,
+            site_id,
+            {"external_id": "e-1", "text": "first text", "article_id": "a1", "author_id": "u1"},
+        )
+        _decide(conn, "live-v", comment["id"], 1, "approve", "machine")
+        _decide(conn, "cand-v", comment["id"], 1, "hold", "shadow")
+        edited = lifecycle.store_revision(conn, comment, "edited text", {})
+        _decide(conn, "live-v", edited["id"], 2, "reject", "machine")
+        _decide(conn, "cand-v", edited["id"], 2, "reject", "shadow")
+        found = shadow.report(conn, "cand-v")
+    assert found["compared"] == 2  # one per revision, each against its own live decision
+    assert found["agreed"] == 1  # revision 2: reject and reject
+    assert found["changed"] == {"approve -> hold": 1}  # revision 1, not "reject -> hold"
+    [example] = found["examples"]["approve -> hold"]
+    assert example["revision"] == 1 and example["text"] == "first text"  # the text judged
+
+
+def test_an_edit_is_compared_once_per_revision_end_to_end(app, runner, tiny_version):
+    _site, key = make_site(app)
+    assert runner.invoke(args=["models", "shadow", tiny_version]).exit_code == 0
+    [comment_id] = post_comments(app, key, 1, "edit")
+    work_queue(app)
+    client = app.test_client()
+    edited = client.put(
+        f"/v1/comments/{comment_id}",
+        json={"text": "An edited text about the council's new bus timetable."},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert edited.status_code == 202
+    work_queue(app)
+    assert [d["revision"] for d in decisions_of(app, comment_id, "shadow")] == [1, 2]
+    report = json.loads(runner.invoke(args=["models", "shadow-report", "--json"]).output)
+    assert report["compared"] == 2
+    assert report["agreed"] + sum(report["changed"].values()) == 2

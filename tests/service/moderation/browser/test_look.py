@@ -63,6 +63,10 @@ def test_pages_pass_contrast_and_fit_the_width(app: Flask, live, browser, width:
         expect(page.locator("svg.chart")).to_have_count(2)
         _assert_contrast(page, "dashboard")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator("#figures td.n-received a").first.click()
+        expect(page.locator("#figure-list tbody tr")).not_to_have_count(0)
+        _assert_contrast(page, "a dashboard number's list")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
 

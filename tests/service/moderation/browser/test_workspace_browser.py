@@ -109,3 +109,47 @@ def test_a_hostile_author_name_stays_inert_in_the_panel(app: Flask, live, new_pa
     expect(page.locator("#author-title")).to_have_text(name)
     assert page.locator("#author-panel img, #author-panel script").count() == 0
     assert page.evaluate("window.pwned") is None and dialogs == []
+
+
+def test_the_panel_of_an_author_whose_id_has_slashes_opens_and_saves(
+    app: Flask, live, new_page
+) -> None:
+    odd = "wp/users/7?x=1#top"
+    comment = held_comment(app, live["site"], "You are an idiot", author_id=odd)
+    held_comment(app, live["site"], "their namesake", author_id="wp", author_name="Other Reader")
+    page = new_page()
+    log_in(page, live, "alice")
+    page.locator(f"#c-{comment} a.author-link").click()
+    panel = page.locator("#author-panel")
+    expect(panel.locator("#author-title")).to_have_text("Reader One")
+    expect(panel.locator(".meta code")).to_have_text(odd)
+    expect(panel.locator(".author-comments li")).to_have_count(1)
+    panel.locator("select[name=standing]").select_option("always_hold")
+    panel.locator(".standing-form button").click()
+    expect(panel.locator(".standing .badge")).to_have_text("Always held")
+    # The plain link (a new tab, or no script) reaches the same author's page.
+    page.goto(live["url"] + page.locator(f"#c-{comment} a.author-link").get_attribute("href"))
+    expect(page.locator(".standing .badge")).to_have_text("Always held")
+    shown = app.test_client().get(
+        "/v1/authors/wp", headers={"Authorization": f"Bearer {live['key']}"}
+    )
+    assert shown.get_json()["standing"] is None  # the namesake prefix is someone else
+
+
+def test_a_dashboard_number_opens_the_list_it_counts(app: Flask, live, new_page) -> None:
+    held = [held_comment(app, live["site"], f"held {i}, idiot") for i in range(2)]
+    held_comment(app, live["site"], "rejected outright", action="reject")
+    page = new_page()
+    log_in(page, live, "alice")
+    page.goto(live["url"] + "/dashboard")
+    number = page.locator("#figures td.n-held a").nth(1)  # held by the machine, last 7d
+    expect(number).to_have_text("2")
+    number.click()
+    expect(page.locator("h1")).to_have_text("Held by the machine")
+    expect(page.locator("#figure-count")).to_have_text("2")
+    expect(page.locator("#figure-list tbody tr")).to_have_count(2)
+    for comment_id in held:
+        expect(page.locator(f'#figure-list a[href="/comments/{comment_id}/audit"]')).to_be_visible()
+    page.locator("a", has_text="24h").click()  # the same figure over another window
+    expect(page.locator("#figure-count")).to_have_text("2")
+    expect(page).to_have_url(re.compile(r"window=24h"))
