@@ -40,8 +40,13 @@ def _queued_deliveries(app: Flask) -> tuple[int, int]:
 def test_two_apps_in_one_process_hear_only_their_own_events(
     tmp_path: Path, model_dir: tuple[Path, str]
 ) -> None:
-    first = build_app(tmp_path / "first", model_dir, WEBHOOK_ALLOW_PRIVATE=True)
-    second = build_app(tmp_path / "second", model_dir, WEBHOOK_ALLOW_PRIVATE=True)
+    # Each app its own SQLite file and embedded Redis, whatever the run's servers are: the point
+    # is two stores in one process, which one shared PostgreSQL or Redis server could not show.
+    apps = []
+    for name in ("first", "second"):
+        local = {"DATABASE_URL": f"sqlite:///{tmp_path / name / 'moderation.db'}", "REDIS_URL": ""}
+        apps.append(build_app(tmp_path / name, model_dir, WEBHOOK_ALLOW_PRIVATE=True, **local))
+    first, second = apps
     try:
         assert first.config["DATABASE_URL"] != second.config["DATABASE_URL"]
         assert first.extensions["events"] is not second.extensions["events"]
