@@ -1,8 +1,8 @@
 """`make run`: the whole stack on one machine, with embedded Redis and SQLite by default.
 
 Trains the default model when none is active, makes a demo site (its key is kept in the instance
-folder so a second run can show it again), then runs gunicorn, one worker and one ops
-worker (model jobs) until Ctrl-C.
+folder so a second run can show it again), then runs gunicorn, a scoring worker, a webhook worker
+and an ops worker (model jobs) until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -51,7 +51,10 @@ def main() -> int:
         return subprocess.Popen([sys.executable, "-m", *args], env=env, start_new_session=True)
 
     procs = [
-        start("workers"),
+        # Scoring and webhook deliveries in pools of their own, as the Procfile runs them: a slow
+        # receiver then never delays a decision (scripts/bench_webhook_starvation.py).
+        start("workers", "--queues", "comments"),
+        start("workers", "--queues", "webhooks"),
         # Model jobs (admin API, `models train --background`) run on the ops queue.
         start("workers", "--ops"),
         # As the Procfile runs it.

@@ -26,10 +26,30 @@ log = logging.getLogger("workers")
 WORKER_CLASSES = {"simple": SimpleWorker, "fork": Worker}
 
 
-def listened_queues(app) -> list[Queue]:
-    """Every queue, in priority order: comments before webhook deliveries."""
+# What a worker can listen to, in priority order. One process serving both takes a comment
+# first whenever it is free, but a delivery it has started runs to its end (up to the 10 s
+# deadline): with slow receivers, scoring waits behind them. `--queues comments` and
+# `--queues webhooks` are separate pools (the Procfile's worker and webhooks), so it never does
+# (scripts/bench_webhook_starvation.py measures both layouts).
+QUEUES = ("comments", "webhooks")
+
+
+def listened_queues(app, names: tuple[str, ...] = QUEUES) -> list[Queue]:
+    """The named queues, in priority order: comments before webhook deliveries."""
     redis_conn = app.extensions["redis"]
-    return [app.extensions["queue"], Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis_conn)]
+    queues = {
+        "comments": app.extensions["queue"],
+        "webhooks": Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis_conn),
+    }
+    return [queues[name] for name in QUEUES if name in names]
+
+
+def _queue_names(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    unknown = [name for name in names if name not in QUEUES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"one or both of {', '.join(QUEUES)}; not {value!r}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default=None, help="worker name (default: RQ's)")
     parser.add_argument(
         "--ops", action="store_true", help="work the ops queue (training jobs) instead"
+    )
+    parser.add_argument(
+        "--queues",
+        type=_queue_names,
+        default=QUEUES,
+        help="comments, webhooks or both (the default, comments first)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -53,27 +79,33 @@ def main(argv: list[str] | None = None) -> int:
         )
         worker.work(burst=args.burst, logging_level="WARNING", with_scheduler=False)
         return 0
-    try:
-        # The expensive set-up, once, before the first job: the model and the language identifier.
-        version, _ = rt.models.get()
-        langid.preload()
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    log.info("model %s loaded", version)
+    scores = "comments" in args.queues
+    if scores:
+        try:
+            # The expensive set-up, once, before the first job: the model and the language
+            # identifier. A webhooks-only worker scores nothing and loads neither.
+            version, _ = rt.models.get()
+            langid.preload()
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        log.info("model %s loaded", version)
     # Requests that wait for an answer (comments:analyze, Coral) skip RQ: see workers/sync.py.
     # Forked first, while this process has no other thread.
-    if not args.burst:
+    if scores and not args.burst:
         sync.start(rt)
     # Safety net for lost jobs; one process per interval sweeps (a Redis lock decides which).
     sweeper.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
     # Storage limitation: texts past their site's retention period are erased, one process an hour.
     retention.start_thread(app.extensions["db_engine"], app.extensions["redis"], app.config)
-    runtime.start_model_watch(rt)
+    if scores:
+        runtime.start_model_watch(rt)
     worker_class = WORKER_CLASSES[args.worker_class]
     while True:
         worker = worker_class(
-            listened_queues(app), connection=broker.for_rq(app.extensions["redis"]), name=args.name
+            listened_queues(app, args.queues),
+            connection=broker.for_rq(app.extensions["redis"]),
+            name=args.name,
         )
         try:
             # The scheduler moves webhook retries (enqueue_in) onto their queue when they are due.

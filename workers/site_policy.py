@@ -8,20 +8,17 @@ cache is never stale: a new version is simply a new key, read once by each proce
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import OrderedDict
 
 import sqlalchemy as sa
 
-from models.policy import DEFAULT_POLICY, Policy, PolicyError
+from models.policy import DEFAULT_POLICY, Policy
 from service.storage import db, policies
-
-log = logging.getLogger(__name__)
 
 MAX_CACHED = 256  # sites whose parsed policy a process keeps
 
-_cache: OrderedDict[tuple[str, int], Policy] = OrderedDict()
+_cache: OrderedDict[tuple[str, int], policies.Effective] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -46,19 +43,15 @@ def policy_for(conn: sa.Connection, site_id: str, version: int) -> tuple[Policy,
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
-            return cached, version
+            return cached.policy, cached.version
     found = policies.get_version(conn, site_id, version)
-    try:
-        policy = found.policy() if found is not None else None
-    except PolicyError:
-        # Stored documents were validated on the way in; one that no longer parses (a rule
-        # removed in a later release) must not stop the queue, so the shipped default decides.
-        log.exception("site %s policy version %s no longer validates", site_id, version)
-        policy = None
-    if policy is None:
+    if found is None:
         return DEFAULT_POLICY, policies.DEFAULT_VERSION
+    # A stored version that no longer validates is decided by the shipped default (and says
+    # so once in the log); that answer is cached too, so each comment does not parse it again.
+    effective = policies.effective(found)
     with _lock:
-        _cache[key] = policy
+        _cache[key] = effective
         while len(_cache) > MAX_CACHED:
             _cache.popitem(last=False)
-    return policy, version
+    return effective.policy, effective.version

@@ -22,7 +22,6 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from models.normalize import Normalized, normalize
 from models.rules.finding import Finding, span_of_normalized
@@ -207,10 +206,45 @@ MAX_EVIDENCE = 100
 
 # Compiled matchers by the digest of their list's content: a site's new policy version with the
 # same words in another order (or another site with the same list) reuses the one built already;
-# a maximal list takes seconds to compile.
+# a maximal list takes seconds to compile. This is the only place a matcher is kept, so at most
+# MAX_MATCHERS of them live per process. The digest of a list seen before is remembered (its key
+# only, never its matcher) so a comment does not sort and hash its site's lists again.
 MAX_MATCHERS = 64
-_by_content: OrderedDict[str, WordMatcher] = OrderedDict()
-_by_content_lock = threading.Lock()
+# Each holds the list's tuple (its strings are the policy's and the matcher's own) and a key.
+MAX_DIGESTS = 2 * MAX_MATCHERS
+
+
+class _MatcherCache:
+    def __init__(self) -> None:
+        self.matchers: OrderedDict[str, WordMatcher] = OrderedDict()
+        self.digests: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, entries: tuple[str, ...]) -> WordMatcher:
+        with self.lock:
+            key = self.digests.get(entries)
+        if key is None:
+            key = content_key(entries)
+        with self.lock:
+            self.digests[entries] = key
+            self.digests.move_to_end(entries)
+            while len(self.digests) > MAX_DIGESTS:
+                self.digests.popitem(last=False)
+            found = self.matchers.get(key)
+            if found is not None:
+                self.matchers.move_to_end(key)
+                return found
+        # Built outside the lock: two threads may build the same list once each, and one is kept.
+        built = WordMatcher(tuple(sorted(set(entries))))
+        with self.lock:
+            built = self.matchers.setdefault(key, built)
+            self.matchers.move_to_end(key)
+            while len(self.matchers) > MAX_MATCHERS:
+                self.matchers.popitem(last=False)
+        return built
+
+
+_cache = _MatcherCache()
 
 
 def content_key(entries: tuple[str, ...]) -> str:
@@ -218,22 +252,9 @@ def content_key(entries: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(sorted(set(entries))).encode()).hexdigest()
 
 
-@lru_cache(maxsize=256)
 def matcher_for(entries: tuple[str, ...]) -> WordMatcher:
-    """The compiled matcher of a list; the digest is taken only the first time a tuple is seen."""
-    key = content_key(entries)
-    with _by_content_lock:
-        found = _by_content.get(key)
-        if found is not None:
-            _by_content.move_to_end(key)
-            return found
-    # Built outside the lock: two threads may build the same list once each, and one is kept.
-    built = WordMatcher(tuple(sorted(set(entries))))
-    with _by_content_lock:
-        built = _by_content.setdefault(key, built)
-        while len(_by_content) > MAX_MATCHERS:
-            _by_content.popitem(last=False)
-    return built
+    """The compiled matcher of a list (one of at most MAX_MATCHERS kept per process)."""
+    return _cache.get(entries)
 
 
 def find_words(

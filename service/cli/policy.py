@@ -174,7 +174,11 @@ def simulate_site(
         if policy_path is not None:
             policy, source = _read_policy(policy_path), f"proposed policy {policy_path}"
         else:
-            policy, source = current.policy(), f"current policy, version {current.version}"
+            effective = policies.effective(current)
+            policy, source = effective.policy, f"current policy, version {current.version}"
+            if effective.invalid is not None:
+                source = f"default policy (current version {current.version} no longer validates)"
+                click.echo(f"warning: {effective.invalid.problem}", err=True)
         contexts = replay_authors(_site_history(conn, site_row["id"]), policy) if items else {}
     if active is None:
         raise click.ClickException(model_state.NO_ACTIVE_MODEL)

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.moderation import wording
 from service.storage import authors, db
 from service.storage.moderation import reports
 
@@ -19,6 +20,8 @@ def panel(conn: sa.Connection, site_id: str, author_id: str) -> dict[str, Any]:
         sa.select(
             c.c.id,
             c.c.text,
+            c.c.text_state,
+            c.c.erased_at,
             c.c.status,
             c.c.author_name,
             c.c.article_title,
@@ -70,4 +73,10 @@ def _comment(row: dict[str, Any]) -> dict[str, Any]:
     reasons = [r for r in row.pop("reasons") or [] if isinstance(r, dict)]
     guideline = next((r.get("guideline") for r in reasons if r.get("guideline")), None)
     who = row["moderator"] if row["kind"] == "moderator" else "machine" if row["kind"] else None
-    return {**row, "at": db.isoformat(row["created_at"]), "decided_by": who, "guideline": guideline}
+    return {
+        **row,
+        "text": wording.text_shown(row),
+        "at": db.isoformat(row["created_at"]),
+        "decided_by": who,
+        "guideline": guideline,
+    }

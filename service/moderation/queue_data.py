@@ -18,6 +18,9 @@ from service.storage.moderation import reports
 # The reason to reject by default is the guideline a decision's statement rests on.
 from service.storage.statements import main_guideline as strongest_guideline
 
+# Where the queue, the history, the thread and the author panel name a missing text.
+TEXT_NOT_STORED, text_shown = wording.TEXT_NOT_STORED, wording.text_shown
+
 PAGE_SIZE = 50
 VIEWS = ("held", "reported", "appeals")
 ORDERS = ("oldest", "score")
@@ -170,7 +173,8 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     items = []
     for row in rows:
         reasons = row["reasons"] or []
-        policy = site_policies[row["site_id"]]
+        effective = site_policies[row["site_id"]]
+        policy = effective.policy
         labelled = [
             {**r, "label": wording.score_label(policy, r.get("guideline"), r.get("score"))}
             for r in reasons
@@ -181,6 +185,11 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
+                "policy_warning": (
+                    wording.policy_warning(effective.invalid, sites.get(row["site_id"], ""))
+                    if effective.invalid
+                    else None
+                ),
                 "segments": _segments(row, reasons),
                 "reasons": labelled,
                 "strongest": strongest_guideline(reasons),
@@ -204,19 +213,9 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     return items
 
 
-# Shown instead of a comment posted with "store_text": false (its text was never stored).
-TEXT_NOT_STORED = "text not stored"
-
-
-def text_shown(row: dict) -> str:
-    """The text a moderator page shows: an erased or unstored text is named, not left blank,
-    so the audit trail says what happened to it."""
-    if row.get("text_state") == lifecycle.NOT_STORED:
-        return TEXT_NOT_STORED
-    if row.get("text_state") in lifecycle.ERASED:
-        erased = db.isoformat(row.get("erased_at"))
-        return f"text erased on {erased[:10]}" if erased else "text erased"
-    return row["text"]
+def policy_warnings(items: list[dict]) -> list[str]:
+    """One warning per site on the page whose stored policy no longer validates."""
+    return list(dict.fromkeys(item["policy_warning"] for item in items if item["policy_warning"]))
 
 
 def _segments(row: dict, reasons: list[dict]) -> list:

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.moderation import wording
 from service.storage import db
 
 MAX_REPLIES = 20  # per comment; a long thread is read on the site itself
@@ -24,7 +25,8 @@ def context(conn: sa.Connection, rows: list[dict]) -> tuple[dict[Key, dict], dic
     if not rows:
         return {}, {}
     c = db.comments.c
-    shown = (c.site_id, c.external_id, c.parent_id, c.text, c.author_name, c.author_id, c.status)
+    shown = (c.site_id, c.external_id, c.parent_id, c.author_name, c.author_id, c.status)
+    shown += (c.text, c.text_state, c.erased_at)  # what wording.text_shown needs
     parents: dict[Key, dict] = {}
     wanted = {r["parent_id"] for r in rows if r["parent_id"]}
     if wanted:
@@ -51,7 +53,7 @@ def context(conn: sa.Connection, rows: list[dict]) -> tuple[dict[Key, dict], dic
 
 def _view(row: Any) -> dict[str, Any]:
     return {
-        "text": row.text,
+        "text": wording.text_shown(row._mapping),
         "author": row.author_name or row.author_id,
         "status": row.status,
         "at": db.isoformat(row.created_at),

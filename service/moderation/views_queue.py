@@ -32,6 +32,7 @@ def queue():
         "moderation/queue.html",
         user=user,
         items=items,
+        policy_warnings=queue_data.policy_warnings(items),
         more=more,
         filters=filters,
         sites=sites,

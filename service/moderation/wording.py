@@ -1,4 +1,5 @@
-"""How the queue words what the machine found: scores against the site's thresholds, times.
+"""How the moderator pages word what they show: scores against the site's thresholds, times,
+and texts that are no longer (or never were) stored.
 
 "Likely abuse · 0.91" reads faster than "abuse 0.91", and the words come from the same thresholds
 the worker used for the site, so "Likely" means "at or above this site's reject threshold".
@@ -6,12 +7,14 @@ the worker used for the site, so "Likely" means "at or above this site's reject 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from models.policy import Policy
-from service.storage import policies
+from service.storage import db, lifecycle, policies
 
 # The thing each classifier guideline's score is a chance of, as a noun.
 NOUNS = {
@@ -38,9 +41,34 @@ def score_label(policy: Policy, guideline: str | None, score: float | None) -> s
     return f"{word} {NOUNS[guideline]} · {score:.2f}"
 
 
-def site_policies(conn: sa.Connection, site_ids: set[str]) -> dict[str, Policy]:
-    """Each site's current policy, once per page (a page shows a handful of sites at most)."""
-    return {site_id: policies.current(conn, site_id).policy() for site_id in site_ids}
+def site_policies(conn: sa.Connection, site_ids: set[str]) -> dict[str, policies.Effective]:
+    """Each site's current policy, once per page (a page shows a handful of sites at most); the
+    default guidelines where the stored one no longer validates, as the worker decides."""
+    return {site_id: policies.current_effective(conn, site_id) for site_id in site_ids}
+
+
+def policy_warning(invalid: policies.InvalidPolicy, site_name: str) -> str:
+    """What a moderator reads when a site's stored policy no longer validates."""
+    return (
+        f"{site_name}'s policy (version {invalid.version}) no longer validates, so its comments"
+        f" are decided and worded with the default guidelines until a valid policy is saved"
+        f" (PUT /v1/site/policy). The problem: {invalid.problem}"
+    )
+
+
+# Shown instead of a comment posted with "store_text": false (its text was never stored).
+TEXT_NOT_STORED = "text not stored"
+
+
+def text_shown(row: Mapping[str, Any]) -> str:
+    """The text a moderator page shows: an erased or unstored text is named, not left blank,
+    so the audit trail says what happened to it."""
+    if row.get("text_state") == lifecycle.NOT_STORED:
+        return TEXT_NOT_STORED
+    if row.get("text_state") in lifecycle.ERASED:
+        erased = db.isoformat(row.get("erased_at"))
+        return f"text erased on {erased[:10]}" if erased else "text erased"
+    return row["text"]
 
 
 def plain_time(iso: str | None) -> str:

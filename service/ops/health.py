@@ -7,7 +7,7 @@ import time
 from datetime import UTC
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from rq import Worker
 
 from service.storage import db, model_state
@@ -55,9 +55,14 @@ def readyz():
 
 
 def _worker_check() -> dict:
+    """Live workers that score: an ops or a webhooks-only worker (`--queues webhooks`) decides
+    no comment, so it does not make the service ready."""
     now = time.time()
     live = 0
+    scoring = current_app.config["QUEUE_NAME"]
     for worker in Worker.all(connection=broker.connection()):
+        if scoring not in worker.queue_names():
+            continue
         beat = worker.last_heartbeat
         if beat is not None and beat.tzinfo is None:
             beat = beat.replace(tzinfo=UTC)  # RQ stores UTC without a zone

@@ -11,6 +11,7 @@ the shipped defaults does not change what an old version meant.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,8 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from models.policy import DEFAULT_POLICY, Policy
+from models.policy import DEFAULT_POLICY, Policy, PolicyError
 from service.storage import db
+
+log = logging.getLogger(__name__)
 
 DEFAULT_VERSION = 0
 
@@ -54,7 +57,7 @@ class PolicyConflict(Exception):
 class PolicyVersion:
     site_id: str
     version: int
-    document: dict[str, Any]
+    document: Any  # a policy object, unless what is stored was edited into something else
     created_at: datetime | None  # None for the shipped default
     created_by: str | None
 
@@ -69,6 +72,53 @@ class PolicyVersion:
             "created_by": self.created_by,
             "policy": self.document,
         }
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The policy that decides a site's comments, and the version its decisions record.
+
+    A stored document that no longer validates (written before a rule was added, or edited in
+    the database) must not stop the queue or a moderator's page, so the shipped default decides
+    instead, as version 0, and `invalid` says which stored version failed and why.
+    """
+
+    policy: Policy
+    version: int
+    invalid: InvalidPolicy | None = None
+
+
+@dataclass(frozen=True)
+class InvalidPolicy:
+    site_id: str
+    version: int
+    problem: str
+
+
+# (site, version) pairs already logged: a page or a worker asks for the same broken version
+# again and again, and one line per process says it.
+_logged: set[tuple[str, int]] = set()
+
+
+def effective(found: PolicyVersion) -> Effective:
+    """`found` parsed, or the shipped default when it no longer validates (logged once)."""
+    try:
+        return Effective(found.policy(), found.version)
+    except PolicyError as exc:
+        invalid = InvalidPolicy(found.site_id, found.version, str(exc))
+    if (found.site_id, found.version) not in _logged:
+        _logged.add((found.site_id, found.version))
+        log.warning(
+            "site %s policy version %s no longer validates (%s); the default guidelines decide",
+            found.site_id,
+            found.version,
+            invalid.problem,
+        )
+    return Effective(DEFAULT_POLICY, DEFAULT_VERSION, invalid)
+
+
+def current_effective(conn: sa.Connection, site_id: str) -> Effective:
+    return effective(current(conn, site_id))
 
 
 def default_version(site_id: str) -> PolicyVersion:
@@ -95,14 +145,30 @@ def current_version_query(site_id_column: sa.ColumnElement) -> sa.ScalarSelect:
 def get_version(conn: sa.Connection, site_id: str, version: int) -> PolicyVersion | None:
     if version == DEFAULT_VERSION:
         return default_version(site_id)
+    # The document is read as text and decoded here: text that is not JSON at all (SQLite keeps
+    # whatever was written by hand) then reads as None, which does not validate, instead of
+    # failing the fetch.
+    document = sa.cast(site_policies.c.document, sa.Text).label("document")
     row = conn.execute(
-        sa.select(site_policies).where(
-            site_policies.c.site_id == site_id, site_policies.c.version == version
-        )
+        sa.select(
+            site_policies.c.version,
+            document,
+            site_policies.c.created_at,
+            site_policies.c.created_by,
+        ).where(site_policies.c.site_id == site_id, site_policies.c.version == version)
     ).first()
     if row is None:
         return None
-    return PolicyVersion(site_id, row.version, row.document, row.created_at, row.created_by)
+    return PolicyVersion(
+        site_id, row.version, _decoded(row.document), row.created_at, row.created_by
+    )
+
+
+def _decoded(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def current(conn: sa.Connection, site_id: str) -> PolicyVersion:

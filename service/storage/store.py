@@ -117,7 +117,7 @@ def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
     decision = get_decision(conn, comment["decision_id"])
     decision_json = decision_view(decision) if decision else None
     if decision is not None and decision["action"] in ("hold", "reject"):
-        url = site_settings.get(conn, comment["site_id"])["appeal_url"]
+        url = site_settings.get_once(conn, comment["site_id"])["appeal_url"]
         decision_json["statement"] = statements.statement(comment, decision, url)
     appeal = None
     # Only a decided or an edited comment can have been appealed: a new one (the POST, the hot

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from models.normalize import normalize
 from models.policy import Policy
-from models.rules import find_rules
-from models.rules.words import MAX_EVIDENCE, content_key, find_words, matcher_for
+from models.rules import find_rules, words
+from models.rules.words import (
+    MAX_DIGESTS,
+    MAX_EVIDENCE,
+    MAX_MATCHERS,
+    content_key,
+    find_words,
+    matcher_for,
+)
 
 BANNED = ("ass", "fuck*", "go to hell")
 
@@ -104,3 +114,22 @@ def test_lists_with_the_same_words_share_one_compiled_matcher() -> None:
     assert matcher_for(first.word_lists.banned) is matcher_for(reordered.word_lists.banned)
     assert content_key(("a", "b")) == content_key(("b", "a", "b")) != content_key(("a",))
     assert matcher_for(("moron", "idiot")) is not matcher_for(("moron",))
+
+
+def test_at_most_max_matchers_compiled_matchers_stay_alive() -> None:
+    """Memory per process is bounded: an evicted matcher is freed, nothing else keeps it."""
+    refs = [weakref.ref(matcher_for((f"bounded{i}", "moron"))) for i in range(MAX_MATCHERS + 40)]
+    gc.collect()
+    alive = [i for i, ref in enumerate(refs) if ref() is not None]
+    assert len(alive) == MAX_MATCHERS
+    assert alive == list(range(40, MAX_MATCHERS + 40))  # the least recently used went first
+    assert len(words._cache.digests) <= MAX_DIGESTS
+
+
+def test_a_list_used_again_keeps_its_matcher_past_newer_lists() -> None:
+    kept = matcher_for(("kept", "moron"))
+    for i in range(MAX_MATCHERS - 1):
+        matcher_for((f"filler{i}",))
+        assert matcher_for(("kept", "moron")) is kept  # each use makes it the most recent
+    matcher_for(("one more",))
+    assert matcher_for(("moron", "kept")) is kept

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from flask import Flask
-from rq import Worker
+from rq import Queue, Worker
 
 from service import create_app
 from service.ops import tally
@@ -119,6 +119,26 @@ def test_readyz_needs_a_live_worker(client) -> None:
         assert worker_check["ok"] is True and worker_check["live"] == 1
     finally:
         worker.register_death()
+
+
+def test_readyz_counts_only_workers_that_score(client) -> None:
+    """An ops worker or a webhooks-only worker (`--queues webhooks`) decides no comment."""
+    app = client.application
+    redis = app.extensions["redis"]
+    others = [
+        Worker([Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=redis)], connection=redis),
+        Worker([app.extensions["ops_queue"]], connection=redis),
+    ]
+    for worker in others:
+        worker.register_birth()
+        worker.heartbeat()
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.get_json()["checks"]["worker"]["live"] == 0
+    finally:
+        for worker in others:
+            worker.register_death()
 
 
 def test_readyz_without_an_active_model_is_not_ready(client) -> None:

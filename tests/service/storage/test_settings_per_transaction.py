@@ -1,0 +1,91 @@
+"""A webhook fan-out reads each site's settings once per batch, and its bodies are unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from service.storage import db, site_settings, store
+from service.storage.integrations import webhook_deliveries
+from tests.helpers.apps import build_app, make_site, teardown
+from tests.helpers.comments import auth
+from tests.helpers.moderation import held_comment
+from tests.helpers.webhooks import register
+
+APPEAL = "https://news.example/appeal"
+
+
+@pytest.fixture(params=["embedded", "servers"])
+def hook_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir) -> Flask:
+    overrides: dict[str, object] = {"WEBHOOK_ALLOW_PRIVATE": True}
+    if request.param == "servers":
+        overrides["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        overrides["REDIS_URL"] = request.getfixturevalue("redis_server_url")
+    app = build_app(tmp_path, model_dir, **overrides)
+    yield app
+    teardown(app)
+
+
+def _settings_reads(engine: sa.Engine) -> list[str]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "site_settings" in statement:
+            seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    return seen
+
+
+def test_a_batch_of_decided_comments_reads_each_sites_settings_once(hook_app: Flask) -> None:
+    client = hook_app.test_client()
+    sites = [make_site(hook_app, name) for name in ("One", "Two")]
+    for _, key in sites:
+        register(client, key, "http://127.0.0.1:9/hook")
+        changed = client.patch("/v1/site/settings", json={"appeal_url": APPEAL}, headers=auth(key))
+        assert changed.status_code == 200, changed.json
+    # Rejected: the statement of a rejection names where to appeal (the site's appeal_url).
+    refs = [
+        (site_id, held_comment(hook_app, site_id, action="reject"))
+        for site_id, _ in sites
+        for _ in range(50)
+    ]
+    engine = hook_app.extensions["db_engine"]
+    reads = _settings_reads(engine)
+    with hook_app.app_context():
+        hook_app.extensions["events"].publish_many("comment.decided", refs)
+    assert len(reads) == len(sites)  # not one per held comment (100)
+    with engine.connect() as conn:
+        query = sa.select(webhook_deliveries.c.comment_id, webhook_deliveries.c.payload)
+        bodies = {row.comment_id: row.payload for row in conn.execute(query)}
+        assert len(bodies) == len(refs)
+        for _, comment_id in refs:
+            data = json.loads(bodies[comment_id])["data"]
+            assert data["decision"]["statement"]["appeal"]["url"] == APPEAL
+            conn.rollback()  # a transaction of its own: its settings are read afresh
+            assert data == store.comment_view(conn, store.get_comment(conn, comment_id))
+
+
+def test_a_change_in_the_same_transaction_is_seen(hook_app: Flask) -> None:
+    site_id, _ = make_site(hook_app)
+    with hook_app.app_context(), db.engine().begin() as conn:
+        assert site_settings.get_once(conn, site_id)["appeal_url"] is None
+        site_settings.update(conn, site_id, {"appeal_url": APPEAL})
+        assert site_settings.get_once(conn, site_id)["appeal_url"] == APPEAL
+    with hook_app.app_context(), db.engine().begin() as conn:
+        assert site_settings.get_once(conn, site_id)["appeal_url"] == APPEAL
+
+
+def test_the_next_transaction_reads_a_change_made_elsewhere(hook_app: Flask) -> None:
+    site_id, _ = make_site(hook_app)
+    engine = hook_app.extensions["db_engine"]
+    with engine.connect() as conn:
+        assert site_settings.get_once(conn, site_id)["appeal_url"] is None
+        conn.commit()
+        with engine.begin() as other:
+            site_settings.update(other, site_id, {"appeal_url": APPEAL})
+        assert site_settings.get_once(conn, site_id)["appeal_url"] == APPEAL
