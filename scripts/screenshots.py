@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from service import create_app
 from service.cli.sites import create_site_record
 from service.moderation import users
-from service.storage import authors, db, model_state, store
+from service.storage import appeals, authors, db, model_state, store
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -44,9 +44,16 @@ COMMENTS = [
      "hold", [("spam", 0.55, "https://gazette.example/plan")], None, 180),
     ("c6", "u2", "TruthTeller", "You lot are morons, every single one of you.",
      "hold", [("abuse", 0.83, "morons")], None, 150),
+    ("c7", "u7", "Ade", "The mayor is a clown if he signs this budget as it is.",
+     "reject", [("abuse", 0.93, "clown")], None, 200),
+    ("c8", "u8", "Lee W.", "Buy cheap council-tax advice now: http://tax.example",
+     "reject", [("spam", 0.95, "http://tax.example")], None, 90),
 ]  # fmt: skip
 # (external id, moderator, action, guideline, minutes after it was held)
 DECISIONS = [("c5", "carol", "approve", None, 9), ("c6", "alice", "reject", "abuse", 22)]
+# Readers' appeals against rejections: (external id, reason, settled by carol as, or None: open)
+APPEALS = [("c7", "It is a figure of speech about politics.", "approve"),
+           ("c8", "I am a real tax adviser.", None)]  # fmt: skip
 
 
 def _seed(app) -> tuple[str, str]:
@@ -93,6 +100,16 @@ def _seed(app) -> tuple[str, str]:
                     db.decisions.update().where(db.decisions.c.id == decision_id)
                     .values(created_at=now - timedelta(minutes=ago - after))
                 )  # fmt: skip
+            for ext, reason, action in APPEALS:
+                appeal = appeals.file(conn, store.get_comment(conn, ids[ext]), reason)
+                if action:
+                    decision_id = store.record_moderator_decision(
+                        conn, ids[ext], action=action, moderator="carol", guideline=None
+                    )
+                    appeals.resolve(
+                        conn, appeal, action=action, moderator="carol", decision_id=decision_id,
+                        note="Robust, not abusive.",
+                    )  # fmt: skip
             model_state.activate(conn, "nblr-2026-12-01")
             authors.add_note(
                 conn, site_id, "u2", "carol", "Warned by e-mail on 2 Dec after a pile-on."

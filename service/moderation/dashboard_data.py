@@ -68,6 +68,23 @@ def appeal_counts(conn: sa.Connection, site_ids: list[str], since: datetime) -> 
     return {"filed": int(filed), "decided": sum(decided.values()), **decided}
 
 
+APPEAL_OUTCOMES = ("filed", *appeals.DECIDED)
+
+
+def appeals_by_guideline(
+    conn: sa.Connection, site_ids: list[str], since: datetime
+) -> list[tuple[str, dict[str, int]]]:
+    """Per guideline of the appealed decision: appeals filed in the window, and those upheld or
+    reversed in it (as `appeal_counts` counts them); most filed first."""
+    out: dict[str, dict[str, int]] = {}
+    for row in appeals.touched_since(conn, site_ids, since):
+        counts = out.setdefault(row["guideline"], dict.fromkeys(APPEAL_OUTCOMES, 0))
+        counts["filed"] += row["filed"]
+        if row["decided"]:
+            counts[row["status"]] += 1
+    return sorted(out.items(), key=lambda item: (-item[1]["filed"], item[0]))
+
+
 def moderator_decisions(conn: sa.Connection, site_ids: list[str], since: datetime) -> list[dict]:
     """The moderators' decisions of the window, oldest first, each with `machine`: the first
     machine decision on its comment (None if the machine never decided it)."""
@@ -118,6 +135,7 @@ def people(conn: sa.Connection, site_ids: list[str], since: datetime) -> dict[st
         "per_moderator": per_moderator.most_common(),
         "median_wait_seconds": statistics.median(waits) if waits else None,
         "reversals": reversals.most_common(),
+        "appeals": appeals_by_guideline(conn, site_ids, since),
         "top_guidelines": Counter(
             r["guideline"] for r in machine_withheld(conn, site_ids, since)
         ).most_common(8),

@@ -8,7 +8,7 @@ shows the newest LIST_SIZE; the total is counted over all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,8 @@ LIST_SIZE = 100
 MACHINE_ACTIONS = ("approve", "hold", "reject")
 PEOPLE_ACTIONS = ("approve", "reject")
 APPEAL_FIGURES = ("filed", "decided", *appeals.DECIDED)
+# Appeals per guideline: the figure names the outcome, the value the guideline.
+GUIDELINE_APPEAL_FIGURES = {f"appeals-{o}": o for o in dashboard_data.APPEAL_OUTCOMES}
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,10 @@ def valid(figure: str, value: str) -> bool:
         return value in MACHINE_ACTIONS
     if figure == "people":
         return value in PEOPLE_ACTIONS
-    if figure in ("moderator", "reversal", "guideline"):
+    if figure in ("moderator", "reversal", "guideline", *GUIDELINE_APPEAL_FIGURES):
         return 0 < len(value) <= 200
+    if figure == "day":
+        return day_start(value) is not None
     if figure == "appeals":
         return value in APPEAL_FIGURES
     return figure == "waited" and value == ""
@@ -47,6 +51,8 @@ def valid(figure: str, value: str) -> bool:
 
 def title(figure: str, value: str) -> str:
     guideline = GUIDELINES[value].title if value in GUIDELINES else value
+    if value == "none" and figure in GUIDELINE_APPEAL_FIGURES:
+        guideline = "No guideline"
     return {
         "received": "Comments received",
         "machine": {"approve": "Approved", "hold": "Held", "reject": "Rejected"}.get(value, "")
@@ -57,7 +63,27 @@ def title(figure: str, value: str) -> str:
         "guideline": f"Held or rejected by the machine: {guideline}",
         "waited": "Held comments a person decided (the median wait is over these)",
         "appeals": f"Appeals {value}",
+        "appeals-filed": f"Appeals filed: {guideline}",
+        "appeals-upheld": f"Rejections upheld on appeal: {guideline}",
+        "appeals-reversed": f"Rejections reversed on appeal: {guideline}",
+        "day": f"Machine decisions on {value} (UTC)",
     }[figure]
+
+
+def day_start(value: str) -> datetime | None:
+    """The start (UTC) of a day named YYYY-MM-DD, or None for anything else."""
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return None
+    if day.year >= 9999:  # its end would overflow
+        return None
+    return day.replace(tzinfo=UTC)
+
+
+def windowed(figure: str) -> bool:
+    """Whether the figure depends on the window (a day of the chart is its own range)."""
+    return figure != "day"
 
 
 def listed(
@@ -69,6 +95,10 @@ def listed(
         return _comments(conn, site_ids, since)
     if figure == "appeals":
         return _appeals(conn, site_ids, since, value)
+    if figure in GUIDELINE_APPEAL_FIGURES:
+        return _appeals_of_guideline(conn, site_ids, since, GUIDELINE_APPEAL_FIGURES[figure], value)
+    if figure == "day":
+        return _day(conn, site_ids, value)
     if figure in ("machine", "people", "moderator"):
         query = _decisions_of_window(site_ids, since)
         if figure == "moderator":
@@ -91,6 +121,19 @@ def listed(
         ids = [r["id"] for r in decided]
     newest = sorted(ids, reverse=True)[:LIST_SIZE]
     return Listed(len(ids), _decision_items(conn, newest))
+
+
+def _day(conn: sa.Connection, site_ids: list[str], value: str) -> Listed:
+    """The machine decisions of one UTC day: what that day's bar of the 30-day chart stacks."""
+    start = day_start(value)
+    assert start is not None  # `valid` said so
+    d = db.decisions.c
+    query = _decisions_of_window(site_ids, start).where(
+        d.kind == "machine", d.created_at < start + timedelta(days=1)
+    )
+    total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery()))
+    ids = list(conn.scalars(query.order_by(d.id.desc()).limit(LIST_SIZE)))
+    return Listed(total.scalar_one(), _decision_items(conn, ids))
 
 
 def _decisions_of_window(site_ids: list[str], since: datetime) -> sa.Select:
@@ -145,13 +188,32 @@ def _comments(conn: sa.Connection, site_ids: list[str], since: datetime) -> List
 
 def _appeals(conn: sa.Connection, site_ids: list[str], since: datetime, value: str) -> Listed:
     """As `dashboard_data.appeal_counts` counts them: filed in the window, or decided in it."""
-    a, c = appeals.appeals, db.comments
+    a = appeals.appeals
     if value == "filed":
         where = [a.c.site_id.in_(site_ids), a.c.created_at >= since]
     else:
         wanted = appeals.DECIDED if value == "decided" else (value,)
         where = [a.c.site_id.in_(site_ids), a.c.decided_at >= since, a.c.status.in_(wanted)]
     total = conn.execute(sa.select(sa.func.count()).select_from(a).where(*where)).scalar_one()
+    return Listed(total, _appeal_items(conn, where))
+
+
+def _appeals_of_guideline(
+    conn: sa.Connection, site_ids: list[str], since: datetime, outcome: str, code: str
+) -> Listed:
+    """As `dashboard_data.appeals_by_guideline` counts them, for one guideline and outcome."""
+    ids = [
+        r["id"]
+        for r in appeals.touched_since(conn, site_ids, since)
+        if r["guideline"] == code
+        and (r["filed"] if outcome == "filed" else r["decided"] and r["status"] == outcome)
+    ]
+    newest = sorted(ids, reverse=True)[:LIST_SIZE]
+    return Listed(len(ids), _appeal_items(conn, [appeals.appeals.c.id.in_(newest)]))
+
+
+def _appeal_items(conn: sa.Connection, where: list[sa.ColumnElement]) -> list[dict[str, Any]]:
+    a, c = appeals.appeals, db.comments
     rows = conn.execute(
         sa.select(a.c.status.label("appeal"), a.c.moderator, a.c.created_at, a.c.decided_at)
         .add_columns(*_comment_columns())
@@ -160,13 +222,10 @@ def _appeals(conn: sa.Connection, site_ids: list[str], since: datetime, value: s
         .order_by(a.c.id.desc())
         .limit(LIST_SIZE)
     )
-    return Listed(
-        total,
-        [
-            _item(r, r.decided_at or r.created_at, f"appeal {r.appeal}", r.moderator or "", "")
-            for r in rows
-        ],
-    )
+    return [
+        _item(r, r.decided_at or r.created_at, f"appeal {r.appeal}", r.moderator or "", "")
+        for r in rows
+    ]
 
 
 def _item(row: Any, at: datetime, what: str, who: str, guideline: str) -> dict[str, Any]:

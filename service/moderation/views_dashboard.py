@@ -50,7 +50,7 @@ def dashboard():
         people=people,
         model=model,
         titles=title,
-        days_chart=svg.stacked_days(days),
+        days_chart=svg.stacked_days(days, lambda day: figure_link("30d", "day", day)),
         guideline_chart=guideline_chart,
         link=figure_link,
     )
@@ -74,6 +74,7 @@ def dashboard_list():
         user=user,
         window=window,
         heading=dashboard_lists.title(figure, value),
+        windowed=dashboard_lists.windowed(figure),
         found=found,
         shown=dashboard_lists.LIST_SIZE,
         links={name: figure_link(name, figure, value) for name in dashboard_data.WINDOWS},

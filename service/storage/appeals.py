@@ -9,6 +9,7 @@ of the comment withdraws it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -148,15 +149,46 @@ def view(appeal: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def guideline_of(reasons: list[dict[str, Any]] | None) -> str:
+    """The guideline an appeal is counted under: the one the appealed decision rests on."""
+    return main_guideline(reasons or []) or "none"
+
+
+def touched_since(
+    conn: sa.Connection, site_ids: list[str], since: datetime
+) -> list[dict[str, Any]]:
+    """The appeals filed or settled (upheld, reversed) since `since`, each with `guideline`,
+    `filed` and `decided` (whether each happened in the window); oldest first."""
+    d = db.decisions
+    a = appeals.c
+    filed, decided = a.created_at >= since, sa.and_(a.decided_at >= since, a.status.in_(DECIDED))
+    rows = conn.execute(
+        sa.select(a.id, a.status, d.c.reasons, filed.label("filed"), decided.label("decided"))
+        .join(d, d.c.id == a.decision_id)
+        .where(a.site_id.in_(site_ids), sa.or_(filed, decided))
+        .order_by(a.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "status": r.status,
+            "guideline": guideline_of(r.reasons),
+            "filed": bool(r.filed),
+            "decided": bool(r.decided),
+        }
+        for r in rows
+    ]
+
+
 def counts_by_guideline(conn: sa.Connection, site_ids: list[str] | None = None) -> dict[str, dict]:
-    """Appeals and reversals per guideline of the appealed decision (dashboard, training)."""
+    """Appeals and reversals per guideline of the appealed decision, all time (CLI, training)."""
     d = db.decisions
     query = sa.select(d.c.reasons, appeals.c.status).join(d, d.c.id == appeals.c.decision_id)
     if site_ids is not None:
         query = query.where(appeals.c.site_id.in_(site_ids))
     out: dict[str, dict] = {}
     for reasons, status in conn.execute(query):
-        code = main_guideline(reasons or []) or "none"
+        code = guideline_of(reasons)
         counts = out.setdefault(code, {"appeals": 0, OPEN: 0, UPHELD: 0, REVERSED: 0, WITHDRAWN: 0})
         counts["appeals"] += 1
         counts[status] += 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from flask import Flask
 
-from service.storage import db, model_state
+from models.guidelines import GUIDELINES
+from service.storage import appeals, db, model_state
 from tests.helpers.apps import make_site
 from tests.helpers.comments import auth
 from tests.helpers.moderation import api, held_comment, login, make_user
@@ -144,3 +146,112 @@ def test_a_figure_the_dashboard_does_not_have_is_404(ui_app: Flask, two_sites) -
         answer = client.get(f"/dashboard/list?{query}")
         assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
     assert client.get("/dashboard/list?figure=received&window=1y").status_code == 200
+
+
+def _appeal_rows(page: str) -> dict[str, dict[str, tuple[str, str]]]:
+    """The appeals-per-guideline table: {guideline title: {outcome: (list link, number)}}."""
+    table = re.search(r'<table class="history" id="appeals-by-guideline">(.*?)</table>', page, re.S)
+    assert table, "no appeals-per-guideline table"
+    rows = {}
+    for title, cells in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', table[1], re.S):
+        found = re.findall(r'class="g-appeals-(\w+)"><a href="([^"]+)">(\d+)</a>', cells)
+        rows[title] = {outcome: (html.unescape(href), n) for outcome, href, n in found}
+    return rows
+
+
+def _reject(app: Flask, site: str, text: str, guideline: str) -> str:
+    reasons = [{"guideline": guideline, "score": 0.9, "action": "reject", "evidence": []}]
+    return held_comment(app, site, text, action="reject", reasons=reasons)
+
+
+def test_appeals_per_guideline_match_the_database_and_link_to_lists_of_that_many(
+    server_app: Flask,
+) -> None:
+    """Filed counts appeals filed in the window; upheld and reversed, those settled in it."""
+    server_app.config["SESSION_COOKIE_SECURE"] = False
+    site, key = make_site(server_app)
+    other, other_key = make_site(server_app, "Other")
+    password = make_user(server_app, "alice", sites=[site])
+    abuse = [_reject(server_app, site, f"abuse {i}", "abuse") for i in range(3)]
+    spam = [_reject(server_app, site, f"spam {i}", "spam") for i in range(2)]
+    theirs = _reject(server_app, other, "not alice's", "abuse")
+    client = server_app.test_client()
+    token = login(client, "alice", password)
+    for comment_id, owner in [*((c, key) for c in abuse + spam), (theirs, other_key)]:
+        filed = client.post(
+            f"/v1/comments/{comment_id}/appeals", json={"reason": "unfair"}, headers=auth(owner)
+        )
+        assert filed.status_code == 201
+    with server_app.app_context(), db.engine().begin() as conn:  # filed ten days ago
+        conn.execute(
+            appeals.appeals.update()
+            .where(appeals.appeals.c.comment_id == abuse[0])
+            .values(created_at=db.utcnow() - timedelta(days=10))
+        )
+    settle = [(abuse[0], "approve"), (abuse[1], "reject"), (spam[0], "reject")]
+    for comment_id, action in settle:
+        # An appeal counts under the appealed decision's guideline, whatever the new one names.
+        body = {"ids": [comment_id], "action": action, "guideline": "spam", "note": "looked"}
+        decided = api(client, token, "/queue/api/decisions", body)
+        assert decided.status_code == 200, decided.json
+    week = _appeal_rows(client.get("/dashboard").get_data(as_text=True))
+    respectful, no_spam = GUIDELINES["abuse"].title, GUIDELINES["spam"].title
+    assert {t: {o: n for o, (_, n) in row.items()} for t, row in week.items()} == {
+        respectful: {"filed": "2", "upheld": "1", "reversed": "1"},  # abuse[0] filed before
+        no_spam: {"filed": "2", "upheld": "1", "reversed": "0"},
+    }
+    month = _appeal_rows(client.get("/dashboard?window=30d").get_data(as_text=True))
+    with server_app.app_context(), db.engine().connect() as conn:
+        stored = appeals.counts_by_guideline(conn, [site])  # all time: 30 days here
+    for code, title in (("abuse", respectful), ("spam", no_spam)):
+        assert month[title]["filed"][1] == str(stored[code]["appeals"])
+        for outcome in ("upheld", "reversed"):
+            assert month[title][outcome][1] == str(stored[code][outcome])
+    for rows in (week, month):
+        for row in rows.values():
+            for href, shown in row.values():
+                assert _listed(client, href) == int(shown), href
+    listed = client.get(week[respectful]["reversed"][0]).get_data(as_text=True)
+    assert abuse[0] in listed and abuse[1] not in listed and theirs not in listed
+    assert "Rejections reversed on appeal: Be respectful" in listed
+
+
+def test_each_day_bar_of_the_chart_links_to_that_days_decisions(server_app: Flask) -> None:
+    server_app.config["SESSION_COOKIE_SECURE"] = False
+    site, _ = make_site(server_app)
+    password = make_user(server_app, "alice", sites=[site])
+    today = [held_comment(server_app, site, f"held {i}, idiot") for i in range(2)]
+    today.append(held_comment(server_app, site, "fine", action="approve", reasons=[]))
+    earlier = held_comment(server_app, site, "old, idiot")
+    three_days_ago = db.utcnow() - timedelta(days=3)
+    with server_app.app_context(), db.engine().begin() as conn:
+        conn.execute(
+            db.decisions.update()
+            .where(db.decisions.c.comment_id == earlier)
+            .values(created_at=three_days_ago)
+        )
+    client = server_app.test_client()
+    login(client, "alice", password)
+    answer = client.get("/dashboard")
+    assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+    page = answer.get_data(as_text=True)
+    bars = re.findall(
+        r'<a class="day-bar" href="([^"]+)" aria-label="([\d-]+): (\d+) decisions">(.*?)</a>', page
+    )
+    days = {day: (html.unescape(href), int(n), stack) for href, day, n, stack in bars}
+    assert set(days) == {db.utcnow().strftime("%Y-%m-%d"), three_days_ago.strftime("%Y-%m-%d")}
+    for day, (href, total, stack) in days.items():
+        assert total == sum(int(n) for n in re.findall(r": (\d+) \w+</title>", stack))
+        assert _listed(client, href) == total, day
+    listed = client.get(days[three_days_ago.strftime("%Y-%m-%d")][0]).get_data(as_text=True)
+    assert earlier in listed and not any(c in listed for c in today)
+    assert "<script" not in page.split("</svg>")[0].split('class="chart"')[1]
+
+
+def test_a_day_that_is_no_date_is_404(ui_app: Flask, two_sites) -> None:
+    client = ui_app.test_client()
+    login(client, "alice", two_sites["alice"])
+    for value in ("yesterday", "2026-13-01", "9999-12-31", ""):
+        answer = client.get(f"/dashboard/list?figure=day&value={value}")
+        assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
+    assert client.get("/dashboard/list?figure=day&value=2026-12-01").status_code == 200

@@ -153,3 +153,18 @@ def test_a_dashboard_number_opens_the_list_it_counts(app: Flask, live, new_page)
     page.locator("a", has_text="24h").click()  # the same figure over another window
     expect(page.locator("#figure-count")).to_have_text("2")
     expect(page).to_have_url(re.compile(r"window=24h"))
+
+
+def test_a_day_bar_of_the_chart_opens_that_days_decisions(app: Flask, live, new_page) -> None:
+    for i in range(2):
+        held_comment(app, live["site"], f"held {i}, idiot")
+    held_comment(app, live["site"], "fine", action="approve", reasons=[])
+    page = new_page()
+    log_in(page, live, "alice")
+    page.goto(live["url"] + "/dashboard")
+    bar = page.locator("svg.chart a.day-bar")
+    expect(bar).to_have_count(1)  # only today had decisions
+    bar.click()
+    expect(page.locator("h1")).to_have_text(re.compile(r"Machine decisions on \d{4}-\d\d-\d\d"))
+    expect(page.locator("#figure-count")).to_have_text("3")
+    expect(page.locator("#figure-list tbody tr")).to_have_count(3)
