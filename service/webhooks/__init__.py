@@ -233,7 +233,9 @@ def enqueue_delivery(transport: Transport, delivery_id: str, *, delay: float = 0
     options = {
         # Unique per attempt: a redelivery must not collide with a finished job of the same message.
         "job_id": f"webhook-{delivery_id}-{uuid.uuid4().hex[:8]}",
-        "result_ttl": 60,
+        # The attempt's outcome is stored in the database; a result kept in Redis is read by
+        # nobody and, one hash per delivery, was most of Redis's memory after a busy minute.
+        "result_ttl": 0,
         "failure_ttl": 7 * 24 * 3600,
         "job_timeout": transport.job_timeout,
     }

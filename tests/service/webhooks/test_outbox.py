@@ -211,3 +211,17 @@ def test_a_delivery_settled_while_the_sweeper_looks_is_not_queued_again(
         assert sweep(hook_app) == 0
     assert delivery_jobs(hook_app) == 0
     assert delivery["status"] == "pending"
+
+
+def test_a_delivered_job_leaves_nothing_in_redis(hook_app: Flask) -> None:
+    # The attempt is stored in the database; a finished job's result read by nobody would stay
+    # in Redis for its result_ttl, one hash per delivery: most of Redis after a busy minute.
+    with Receiver() as receiver:
+        post_decided_comment(hook_app, receiver)
+        conn = hook_app.extensions["redis"]
+        before = {k for k in conn.scan_iter("rq:*")}
+        work_webhooks(hook_app)
+        assert len(receiver.requests) == 1
+    left = {k.decode() for k in conn.scan_iter("rq:*")} - {k.decode() for k in before}
+    assert [k for k in left if "webhook-" in k] == []
+    assert deliveries(hook_app)[0]["status"] == "succeeded"
