@@ -26,6 +26,7 @@ from tests.helpers.apps import (
     build_app,
     fresh_postgres_database,
     servers_missing,
+    stack_overrides,
     teardown,
     worker_env,
 )
@@ -70,13 +71,7 @@ def app(tmp_path: Path, model_dir: tuple[Path, str]) -> Iterator[Flask]:
 @pytest.fixture(params=["embedded", "servers"])
 def server_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir) -> Iterator[Flask]:
     """The app on the embedded stack, then on the PostgreSQL and Redis servers."""
-    overrides = {}
-    if request.param == "servers":
-        overrides = {
-            "DATABASE_URL": request.getfixturevalue("postgres_url"),
-            "REDIS_URL": request.getfixturevalue("redis_server_url"),
-        }
-    app = build_app(tmp_path, model_dir, **overrides)
+    app = build_app(tmp_path, model_dir, **stack_overrides(request))
     yield app
     teardown(app)
 

@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 from service import webhooks
 from service.storage import db
 from service.storage.integrations import webhook_attempts, webhook_deliveries
-from service.webhooks import addresses, signing
+from service.webhooks import addresses, breaker, signing
 from workers import runtime, webhook_http
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,17 @@ def deliver(delivery_id: str) -> str | None:
         # makes the attempt, so one delivery never runs two rounds of retries.
         return "pending"
     transport = webhooks.Transport.from_config(rt.redis, config)
+    circuit = breaker.Breaker.from_config(rt.redis, config, transport.job_timeout)
+    wait = _breaker_wait(circuit, endpoint["id"])
+    if wait > 0:
+        return _put_off(rt, transport, delivery, wait)
     # Running: the sweeper leaves it alone while it can still finish, and not longer, so a
     # worker killed in the middle of it leaves the delivery to the next sweep.
     webhooks.mark_queued(transport, delivery_id, transport.job_timeout)
 
     started = time.monotonic()
     status_code, error, retryable = None, None, False
+    unreachable = False  # no HTTP answer at all: what the endpoint's breaker counts
     try:
         url = endpoint["url"]
         addresses.check_url(url, allow_private=True)  # the URL's form; its addresses next
@@ -74,8 +79,9 @@ def deliver(delivery_id: str) -> str | None:
         error = f"refused: {exc}"
     except webhook_http.DeliveryFailed as exc:  # timeout, refused, TLS, ...: worth a retry
         error = exc.category
-        retryable = True
+        retryable = unreachable = True
     duration_ms = int((time.monotonic() - started) * 1000)
+    _tell_breaker(circuit, endpoint["id"], status_code, unreachable)
     return _record(rt, transport, delivery, status_code, error, retryable, duration_ms)
 
 
@@ -126,6 +132,48 @@ def _record(
         with contextlib.suppress(RedisError):  # the mark expires by itself
             webhooks.forget_queued(transport, delivery["id"])
     return status
+
+
+def _breaker_wait(circuit: breaker.Breaker, endpoint_id: str) -> float:
+    """Seconds to put the delivery off while its endpoint's breaker is open; 0 to attempt it
+    now. With Redis away the attempt goes ahead, as it would without a breaker."""
+    try:
+        return circuit.wait_seconds(endpoint_id)
+    except RedisError:
+        return 0.0
+
+
+def _tell_breaker(
+    circuit: breaker.Breaker, endpoint_id: str, status_code: int | None, unreachable: bool
+) -> None:
+    """Any HTTP answer closes the endpoint's breaker; no answer (timeout, refused, TLS, ...)
+    counts towards opening it. A URL refused before any connection is neither."""
+    try:
+        if status_code is not None:
+            circuit.answered(endpoint_id)
+        elif unreachable and (until := circuit.failed(endpoint_id)):
+            paused = datetime.fromtimestamp(until, UTC).isoformat(timespec="seconds")
+            log.warning("webhook endpoint %s unreachable: paused until %s", endpoint_id, paused)
+    except RedisError:
+        pass  # the breaker is an optimisation; the delivery's own retries go on
+
+
+def _put_off(
+    rt: runtime.Runtime, transport: webhooks.Transport, delivery: dict, wait: float
+) -> str:
+    """The endpoint's breaker is open: the delivery waits until it closes, not as an attempt
+    (its retry budget is untouched). The row says when it is due, so the sweeper queues it
+    again if Redis loses the scheduled job."""
+    now = db.utcnow()
+    with rt.engine.begin() as conn:
+        conn.execute(
+            webhook_deliveries.update()
+            .where(webhook_deliveries.c.id == delivery["id"])
+            .where(webhook_deliveries.c.status == "pending")
+            .values(next_attempt_at=now + timedelta(seconds=wait), updated_at=now)
+        )
+    webhooks.enqueue_delivery(transport, delivery["id"], delay=wait)
+    return "pending"
 
 
 def _aware(value: datetime) -> datetime:

@@ -630,12 +630,19 @@ def schemas(config: Config) -> dict[str, Any]:
         },
         "Webhook": {
             "type": "object",
-            "required": ["id", "url", "events", "created_at"],
+            "required": ["id", "url", "events", "created_at", "paused_until"],
             "properties": {
                 "id": {"type": "string"},
                 "url": {"type": "string"},
                 "events": {"type": "array", "items": {"enum": EVENTS}},
                 "created_at": {"type": "string"},
+                "paused_until": {
+                    **NULLABLE_STRING,
+                    "description": "While the receiver fails to answer (timeouts, refused "
+                    "connections) several times in a row, its deliveries wait until this time "
+                    "without using up their retries; then one is tried, and an answer resumes "
+                    "the rest. Null when deliveries go ahead.",
+                },
             },
         },
         "WebhookWithSecret": {

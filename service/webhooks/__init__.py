@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -23,7 +23,7 @@ from rq import Queue
 
 from service.storage import db
 from service.storage.integrations import webhook_attempts, webhook_deliveries, webhook_endpoints
-from service.webhooks import signing
+from service.webhooks import breaker, signing
 
 DELIVER_JOB = "workers.webhooks.deliver"
 
@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
     transaction of the change it announces (service.webhooks.outbox)."""
     from service.webhooks import outbox
 
-    for key, value in SETTINGS.items():
+    for key, value in {**SETTINGS, **breaker.SETTINGS}.items():
         app.config.setdefault(key, value)
     transport = Transport.from_config(app.extensions["redis"], app.config)
     app.extensions["webhook_transport"] = transport
@@ -180,24 +180,41 @@ def active_secrets(endpoint: dict[str, Any]) -> list[str]:
     expires = endpoint.get("previous_expires_at")
     if endpoint.get("previous_secret") and expires is not None:
         if expires.tzinfo is None:  # SQLite returns naive datetimes, stored as UTC
-            from datetime import UTC
-
             expires = expires.replace(tzinfo=UTC)
         if expires > db.utcnow():
             secrets.append(endpoint["previous_secret"])
     return secrets
 
 
-def endpoint_view(endpoint: dict[str, Any], *, with_secret: bool = False) -> dict[str, Any]:
+def endpoint_view(
+    endpoint: dict[str, Any], *, with_secret: bool = False, paused: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """The API's view; `paused`: paused_until's answer, for the endpoints whose breaker is open."""
+    until = (paused or {}).get(endpoint["id"])
     view = {
         "id": endpoint["id"],
         "url": endpoint["url"],
         "events": endpoint["events"],
         "created_at": db.isoformat(endpoint["created_at"]),
+        # Deliveries wait until then: the receiver did not answer, time after time.
+        "paused_until": db.isoformat(datetime.fromtimestamp(until, UTC)) if until else None,
     }
     if with_secret:
         view["secret"] = endpoint["secret"]
     return view
+
+
+def paused_until(conn: redis.Redis, config: Any, endpoint_ids: list[str]) -> dict[str, float]:
+    """Epoch seconds until which each endpoint whose breaker is open waits (service.webhooks.
+    breaker); empty when Redis does not answer, so reading endpoints never depends on it."""
+    if not endpoint_ids:
+        return {}
+    try:
+        return breaker.Breaker.from_config(conn, config, job_timeout(config)).paused_until(
+            endpoint_ids
+        )
+    except RedisError:
+        return {}
 
 
 def create_delivery(

@@ -60,6 +60,17 @@ def build_app(tmp_path: Path, model_dir: tuple[Path, str], **overrides: object) 
     return app
 
 
+def stack_overrides(request: pytest.FixtureRequest) -> dict[str, str]:
+    """For a fixture parametrised over "embedded" and "servers": the settings of the latter
+    (this session's PostgreSQL database and Redis server), none for the former."""
+    if request.param != "servers":
+        return {}
+    return {
+        "DATABASE_URL": request.getfixturevalue("postgres_url"),
+        "REDIS_URL": request.getfixturevalue("redis_server_url"),
+    }
+
+
 def teardown(app: Flask) -> None:
     # Before its Redis goes: the process-wide flusher would otherwise keep dialling a dead one.
     tally.unregister(app.extensions.pop("metrics_tally", None))

@@ -21,6 +21,19 @@ def work_webhooks(app: Flask) -> None:
     )
 
 
+def run_due_retries(app: Flask) -> None:
+    """What RQ's scheduler does in a worker: move the scheduled jobs now due onto their queue."""
+    from rq.scheduler import RQScheduler
+
+    queue = Queue(app.config["WEBHOOK_QUEUE_NAME"], connection=app.extensions["redis"])
+    scheduler = RQScheduler([queue], connection=app.extensions["redis"])
+    scheduler.acquire_locks()
+    try:
+        scheduler.enqueue_scheduled_jobs()
+    finally:
+        scheduler.release_locks()
+
+
 def register(client, key: str, url: str, **extra) -> dict:
     response = client.post("/v1/site/webhooks", json={"url": url, **extra}, headers=auth(key))
     assert response.status_code == 201, response.get_json()
