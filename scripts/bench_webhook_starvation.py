@@ -11,6 +11,14 @@ stack of its own, with the same number of worker processes:
 - split: scoring workers (`--queues comments`) and webhook workers (`--queues webhooks`).
 
     .venv/bin/python -m scripts.bench_webhook_starvation [--rate 10] [--seconds 20]
+
+`--scenario sites` asks the next question (item 3 again): do other sites' deliveries wait behind
+one site's dead receivers? One site has `--endpoints` slow receivers, another one fast receiver;
+both post comments for `--seconds` on the split layout, once per `--breaker` setting (a stack
+each: WEBHOOK_BREAKER_FAILURES, 0 is no breaker), and it prints the fast site's delivery
+latency (POST sent -> its receiver got the webhook) and the attempts the slow receivers got:
+
+    .venv/bin/python -m scripts.bench_webhook_starvation --scenario sites --breaker 0,3
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import sys
 import threading
@@ -29,7 +38,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from scripts import procs
-from scripts.bench import active_model, measure_rate, sample_texts
+from scripts.bench import active_model, bodies, measure_rate, percentile, sample_texts
+from scripts.loadgen import Sent, post_at_rate
 from scripts.stack import Stack, create_database, drop_database
 from service.storage.integrations import webhook_attempts, webhook_deliveries
 
@@ -47,6 +57,8 @@ class Receivers:
         self.byte_interval = byte_interval
         self.port = procs.free_port()
         self.seen: Counter[str] = Counter()
+        # Comment id -> when a fast receiver first got its webhook (time.time()).
+        self.arrived: dict[str, float] = {}
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -71,6 +83,7 @@ class Receivers:
             kind = head.split(b" ", 2)[1].split(b"/")[1].decode()
             self.seen[kind] += 1
             if kind == "fast":
+                self._arrival(head, await reader.readexactly(_content_length(head)))
                 writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
                 await writer.drain()
                 return
@@ -78,10 +91,23 @@ class Receivers:
                 await asyncio.sleep(self.byte_interval)
                 writer.write(bytes([byte]))
                 await writer.drain()  # raises once the sender gave up and closed
-        except (OSError, asyncio.IncompleteReadError, IndexError):
+        except (OSError, asyncio.IncompleteReadError, IndexError, ValueError):
             pass
         finally:
             writer.close()
+
+    def _arrival(self, head: bytes, body: bytes) -> None:
+        comment_id = json.loads(body).get("data", {}).get("id")
+        if comment_id:
+            self.arrived.setdefault(comment_id, time.time())
+
+
+def _content_length(head: bytes) -> int:
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
 
 
 def _api(url: str, key: str, method: str, path: str, body: dict | None = None) -> dict:
@@ -145,11 +171,7 @@ def run_layout(layout: str, args, model: tuple[str, str], texts: list[str], rece
             for _ in range(args.workers):
                 stack.start_worker(log=log)
         else:
-            hook_workers = max(1, args.workers // 2)
-            for _ in range(args.workers - hook_workers):
-                stack.start_worker("--queues", "comments", log=log)
-            for _ in range(hook_workers):
-                stack.start_worker("--queues", "webhooks", log=log)
+            _start_split(stack, args.workers, log)
         stack.wait_workers(args.workers)
         measure_rate(stack, url, texts, args.rate, 2)  # warm-up: caches, connection pools
         for kind in (None, "fast", "slow"):
@@ -165,6 +187,142 @@ def run_layout(layout: str, args, model: tuple[str, str], texts: list[str], rece
     return rows
 
 
+def _start_split(stack: Stack, workers: int, log: Path) -> None:
+    """Scoring workers and webhook workers, half and half (at least one of the latter)."""
+    hook_workers = max(1, workers // 2)
+    for _ in range(workers - hook_workers):
+        stack.start_worker("--queues", "comments", log=log)
+    for _ in range(hook_workers):
+        stack.start_worker("--queues", "webhooks", log=log)
+
+
+def run_sites(failures: str, args, model: tuple[str, str], texts: list[str], receivers) -> dict:
+    """One stack (split layout) with WEBHOOK_BREAKER_FAILURES=failures: a site with slow
+    receivers and a site with a fast one post at once; the fast site's delivery latency."""
+    database_url = create_database()
+    redis_server = procs.RedisServer().start()
+    settings = {
+        "SWEEP_INTERVAL_SECONDS": "0",
+        "WEBHOOK_ALLOW_PRIVATE": "true",
+        "WEBHOOK_MAX_ENDPOINTS_PER_SITE": str(args.endpoints),
+        "WEBHOOK_TIMEOUT_SECONDS": str(args.timeout),
+        "WEBHOOK_BREAKER_FAILURES": failures,
+    }
+    stack = Stack(database_url, redis_server.url, *model, settings=settings).prepare()
+    log = Path(stack.instance) / "workers.log"
+    try:
+        url = stack.start_web(workers=args.web_workers)
+        _start_split(stack, args.workers, log)
+        stack.wait_workers(args.workers)
+        measure_rate(stack, url, texts, args.rate, 2)  # warm-up, before any endpoint
+        fast_key = _new_site(stack, "Fast News")
+        hooks = [(stack.site_key, receivers.url("slow", n)) for n in range(args.endpoints)]
+        for key, hook_url in [*hooks, (fast_key, receivers.url("fast", 0))]:
+            _api(url, key, "POST", "/v1/site/webhooks", {"url": hook_url})
+        slow_before = receivers.seen["slow"]
+        row = _two_sites(url, texts, args, stack.site_key, fast_key, receivers)
+        row["slow_attempts"] = receivers.seen["slow"] - slow_before
+        row["pending"] = _deliveries(stack).get("pending", 0)
+    finally:
+        stack.stop()
+        redis_server.kill()
+        drop_database(database_url)
+    return row
+
+
+def _new_site(stack: Stack, name: str) -> str:
+    from service.cli.sites import create_site_record
+
+    app = stack.app()
+    with app.app_context():
+        _, key = create_site_record(name)
+    app.extensions["db_engine"].dispose()
+    return key
+
+
+def _two_sites(url: str, texts: list[str], args, slow_key: str, fast_key: str, receivers) -> dict:
+    prefix = f"s{time.monotonic_ns()}"
+    sent: dict[str, list[Sent]] = {}
+
+    def post(name: str, key: str, rate: float) -> None:
+        n = int(rate * args.seconds)
+        sent[name] = post_at_rate(url, key, bodies(texts, f"{prefix}-{name}", n), rate)
+
+    started = time.time()
+    threads = [
+        threading.Thread(target=post, args=("slow", slow_key, args.slow_rate)),
+        threading.Thread(target=post, args=("fast", fast_key, args.rate)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fast = [s for s in sent["fast"] if s.status in (200, 202) and s.comment_id]
+    wanted = {s.comment_id for s in fast}
+    deadline = time.monotonic() + args.drain
+    while time.monotonic() < deadline and not wanted <= receivers.arrived.keys():
+        time.sleep(0.2)
+    arrived = receivers.arrived
+
+    def latencies(rows: list[Sent]) -> list[float]:
+        # Not delivered by the end of the drain: infinitely late, so percentiles say so.
+        return [(arrived.get(s.comment_id, math.inf) - s.sent_at) * 1000 for s in rows]
+
+    second_half = [s for s in fast if s.sent_at >= started + args.seconds / 2]
+    every, later = latencies(fast), latencies(second_half)
+    return {
+        "fast": len(fast),
+        "late": sum(1 for s in fast if s.comment_id not in arrived),
+        "p50": percentile(every, 0.50),
+        "p95": percentile(every, 0.95),
+        "p50_2nd": percentile(later, 0.50),
+        "p95_2nd": percentile(later, 0.95),
+    }
+
+
+def _ms(value: float) -> str:
+    return "late" if math.isinf(value) else f"{value:.0f}"
+
+
+def _cells(values: list, widths: list[int]) -> str:
+    return "".join(
+        f"{v!s:<{-w}}" if w < 0 else f"{v!s:>{w}}" for v, w in zip(values, widths, strict=True)
+    )
+
+
+def _prepare(args) -> tuple[tuple[str, str], list[str], Receivers]:
+    """The active model, sample texts and the receivers, once per run."""
+    model_dir, version, data_dir = active_model()
+    texts = sample_texts(Path(data_dir), 2000)
+    return (model_dir, version), texts, Receivers(args.byte_interval).start()
+
+
+def main_sites(args) -> int:
+    (model_dir, version), texts, receivers = _prepare(args)
+    print(
+        f"model {version}; site A: {args.slow_rate:g} comments/s, {args.endpoints} slow receivers "
+        f"(a byte every {args.byte_interval:g} s); site B: {args.rate:g} comments/s, one fast "
+        f"receiver; {args.seconds:.0f} s; WEBHOOK_TIMEOUT_SECONDS={args.timeout:g}; "
+        f"{args.workers} worker processes (half of them webhooks); {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}\n"
+        "B's delivery latency: POST sent -> B's receiver got the webhook (ms; late: not within "
+        f"{args.drain:.0f} s after the last POST), over all B's comments and over those of the "
+        "second half; A attempts: connections A's receivers got; pending: deliveries left\n",
+        flush=True,
+    )
+    columns = ["WEBHOOK_BREAKER_FAILURES", "B sent", "B late", "p50 ms", "p95 ms"]
+    columns += ["2nd p50", "2nd p95", "A attempts", "pending"]
+    widths = [-26, 7, 7, 8, 8, 8, 8, 11, 8]  # negative: left-aligned
+    print(_cells(columns, widths), flush=True)
+    for failures in args.breaker.split(","):
+        row = run_sites(failures, args, (model_dir, version), texts, receivers)
+        label = failures + (" (no breaker)" if failures == "0" else "")
+        latencies = [_ms(row[k]) for k in ("p50", "p95", "p50_2nd", "p95_2nd")]
+        values = [label, row["fast"], row["late"], *latencies, row["slow_attempts"], row["pending"]]
+        print(_cells(values, widths), flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -176,10 +334,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes per layout")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--layouts", default="shared,split")
+    parser.add_argument("--scenario", choices=("layouts", "sites"), default="layouts")
+    parser.add_argument("--breaker", default="0,3", help="sites: WEBHOOK_BREAKER_FAILURES each")
+    parser.add_argument("--slow-rate", type=float, default=1.0, help="sites: the slow site's")
+    parser.add_argument("--timeout", type=float, default=10.0, help="WEBHOOK_TIMEOUT_SECONDS")
+    parser.add_argument("--drain", type=float, default=60.0, help="sites: wait after the POSTs")
     args = parser.parse_args()
-    model_dir, version, data_dir = active_model()
-    texts = sample_texts(Path(data_dir), 2000)
-    receivers = Receivers(args.byte_interval).start()
+    if args.scenario == "sites":
+        return main_sites(args)
+    (model_dir, version), texts, receivers = _prepare(args)
     print(
         f"model {version}; {args.rate} comments/s for {args.seconds:.0f} s per phase; "
         f"{args.endpoints} endpoints; slow receivers send a byte every {args.byte_interval:.0f} s; "
