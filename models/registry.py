@@ -1,4 +1,4 @@
-"""Saving and loading trained classifiers: root/<version>/model.joblib + model.json.
+"""Saving and loading trained classifiers: root/<version>/model.pickle.gz + model.json.
 
 The catalogue of versions (ids, folders, sidecars) is `models.catalogue`, which needs no
 scikit-learn; `Registry` is a catalogue that can also save and load. Following scikit-learn's
@@ -10,7 +10,9 @@ here: the service records that in its database.
 
 from __future__ import annotations
 
+import gzip
 import json
+import pickle
 import platform
 import secrets
 from datetime import UTC, datetime
@@ -20,7 +22,14 @@ import numpy
 import scipy
 import sklearn
 
-from models.catalogue import MODEL_FILE, SIDECAR_FILE, Catalogue, ModelLoadError, sha256
+from models.catalogue import (
+    LEGACY_MODEL_FILE,
+    MODEL_FILE,
+    SIDECAR_FILE,
+    Catalogue,
+    ModelLoadError,
+    sha256,
+)
 from models.classifier import Classifier
 from models.training import TrainingResult
 
@@ -49,7 +58,9 @@ class Registry(Catalogue):
         target = self.root / version
         target.mkdir(parents=True, exist_ok=False)
         model_path = target / MODEL_FILE
-        joblib.dump(result.classifier, model_path, compress=3)
+        # Level 3: as small as joblib's compress=3 was (22 MB for the default model), fast to read.
+        payload = pickle.dumps(result.classifier, protocol=pickle.HIGHEST_PROTOCOL)
+        model_path.write_bytes(gzip.compress(payload, compresslevel=3, mtime=0))
         meta = result.metadata
         sidecar = {
             "version": version,
@@ -70,7 +81,7 @@ class Registry(Catalogue):
         """The version's classifier; with expected_sha256 (the digest the service recorded when
         the version was registered), the artifact must have exactly that digest."""
         info = self.info(version)
-        model_path = self._dir(version) / MODEL_FILE
+        model_path = self.model_path(version)
         if not model_path.is_file():
             raise ModelLoadError(f"model version {version!r}: {MODEL_FILE} is missing")
         running = library_versions()
@@ -84,7 +95,7 @@ class Registry(Catalogue):
         digest = sha256(model_path)
         if expected_sha256 is not None and digest != expected_sha256:
             raise ModelLoadError(
-                f"model version {version!r}: {MODEL_FILE} has sha256 {digest}, not the "
+                f"model version {version!r}: {model_path.name} has sha256 {digest}, not the "
                 f"{expected_sha256} recorded when the version was registered; refusing to load "
                 "a replaced artifact"
             )
@@ -94,7 +105,10 @@ class Registry(Catalogue):
                 f"(sidecar {info.get('sha256')}, file {digest}); refusing to load"
             )
         try:
-            clf = joblib.load(model_path)
+            if model_path.name == LEGACY_MODEL_FILE:
+                clf = joblib.load(model_path)
+            else:
+                clf = pickle.loads(gzip.decompress(model_path.read_bytes()))
         except Exception as exc:  # a corrupt pickle can raise almost anything
             raise ModelLoadError(f"model version {version!r}: cannot unpickle: {exc}") from exc
         if not isinstance(clf, Classifier):

@@ -213,17 +213,25 @@ def _appeals_of_guideline(
 
 
 def _appeal_items(conn: sa.Connection, where: list[sa.ColumnElement]) -> list[dict[str, Any]]:
-    a, c = appeals.appeals, db.comments
+    a, c, d = appeals.appeals, db.comments, db.decisions
     rows = conn.execute(
         sa.select(a.c.status.label("appeal"), a.c.moderator, a.c.created_at, a.c.decided_at)
-        .add_columns(*_comment_columns())
-        .select_from(a.join(c, c.c.id == a.c.comment_id))
+        .add_columns(d.c.reasons.label("appealed_reasons"), *_comment_columns())
+        .select_from(a.join(c, c.c.id == a.c.comment_id).outerjoin(d, d.c.id == a.c.decision_id))
         .where(*where)
         .order_by(a.c.id.desc())
         .limit(LIST_SIZE)
     )
+    # The guideline column names what the appealed decision rested on, the guideline the
+    # appeal is counted under on the dashboard.
     return [
-        _item(r, r.decided_at or r.created_at, f"appeal {r.appeal}", r.moderator or "", "")
+        _item(
+            r,
+            r.decided_at or r.created_at,
+            f"appeal {r.appeal}",
+            r.moderator or "",
+            appeals.guideline_of(r.appealed_reasons) if r.appealed_reasons else "",
+        )
         for r in rows
     ]
 

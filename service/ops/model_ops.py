@@ -162,13 +162,14 @@ def register_artifact(conn: sa.Connection, catalogue, version: str) -> str:
 
     Raises ArtifactChanged when a digest was recorded before and the file no longer has it.
     """
-    from models.catalogue import MODEL_FILE, sha256
+    from models.catalogue import sha256
 
-    digest = sha256(catalogue.root / version / MODEL_FILE)
+    path = catalogue.model_path(version)
+    digest = sha256(path)
     recorded = model_state.record_digest(conn, version, digest)
     if recorded != digest:
         raise ArtifactChanged(
-            f"model version {version!r}: {MODEL_FILE} has sha256 {digest}, not the {recorded} "
+            f"model version {version!r}: {path.name} has sha256 {digest}, not the {recorded} "
             "recorded when it was registered; not activated"
         )
     return digest

@@ -82,3 +82,22 @@ def test_the_rule_runs_with_the_others_and_a_site_can_switch_it_off() -> None:
     rejecting = Policy.from_dict({"threats": {"action": "reject"}})
     assert [f.action for f in find_rules(text, rejecting)] == ["reject"]
     assert Policy.from_dict(rejecting.to_dict()) == rejecting
+
+
+def test_the_word_prefilter_never_changes_what_is_found() -> None:
+    # Each shape is skipped for a comment with none of its words: that must only save time.
+    from models.evaluation.functional import all_cases
+
+    texts = [c.text for c in all_cases()] + [
+        "you're a dead man walking, @ed",
+        "we'll be watching your house tonight",
+        "they should be burnt alive",
+        "i pray that you drown",
+        "your kids' school is easy to find",
+    ]
+    fired = 0
+    for text in texts:
+        with_filter = threat_findings(text, ThreatsRule())
+        assert with_filter == threat_findings(text, ThreatsRule(), prefilter=False), text
+        fired += bool(with_filter)
+    assert fired >= 100  # the suite's threats are among them, so the comparison means something

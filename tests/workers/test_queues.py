@@ -36,7 +36,13 @@ def test_a_webhooks_worker_process_listens_to_the_webhook_queue_alone(
     proc = procs.start_worker(worker_env(app), "--queues", "webhooks", log=log)
     try:
         redis = app.extensions["redis"]
-        procs.wait_until(lambda: Worker.all(connection=redis), 120, "the webhooks worker")
+        # Idle, not merely registered: RQ registers a worker before it installs its SIGTERM
+        # handler, and a SIGTERM in between kills it (-15) instead of stopping it gracefully.
+        procs.wait_until(
+            lambda: [w for w in Worker.all(connection=redis) if w.get_state() == "idle"],
+            120,
+            "the webhooks worker, idle",
+        )
         [worker] = Worker.all(connection=redis)
         assert worker.queue_names() == [app.config["WEBHOOK_QUEUE_NAME"]]
     finally:

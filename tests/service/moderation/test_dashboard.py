@@ -214,6 +214,8 @@ def test_appeals_per_guideline_match_the_database_and_link_to_lists_of_that_many
     listed = client.get(week[respectful]["reversed"][0]).get_data(as_text=True)
     assert abuse[0] in listed and abuse[1] not in listed and theirs not in listed
     assert "Rejections reversed on appeal: Be respectful" in listed
+    # Its guideline column names what the appealed decision rested on, not the new one.
+    assert "<td>abuse</td>" in listed and "<td>spam</td>" not in listed
 
 
 def test_each_day_bar_of_the_chart_links_to_that_days_decisions(server_app: Flask) -> None:
