@@ -48,11 +48,17 @@ def _require_site(conn: sa.Connection, site_id: str) -> None:
 @webhooks_cli.command("list")
 @click.argument("site_id")
 def list_(site_id: str) -> None:
-    """SITE_ID's endpoints."""
+    """SITE_ID's endpoints; one whose receiver stopped answering says until when it is paused."""
     with db.engine().connect() as conn:
         _require_site(conn, site_id)
-        for e in webhooks.list_endpoints(conn, site_id):
-            click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}")
+        endpoints = webhooks.list_endpoints(conn, site_id)
+    paused = webhooks.paused_until(
+        current_app.extensions["redis"], current_app.config, [e["id"] for e in endpoints]
+    )
+    for e in endpoints:
+        view = webhooks.endpoint_view(e, paused=paused)
+        until = f"\tpaused until {view['paused_until']}" if view["paused_until"] else ""
+        click.echo(f"{e['id']}\t{e['url']}\t{','.join(e['events'])}{until}")
 
 
 @webhooks_cli.command("remove")
