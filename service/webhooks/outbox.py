@@ -115,7 +115,7 @@ def due_deliveries(
     conn: sa.Connection, cutoff: Any, after: tuple[Any, str] | None, limit: int
 ) -> list[tuple[Any, str]]:
     """(next_attempt_at, id) of pending deliveries due before `cutoff`, the longest due first,
-    from just after `after` (the last of the previous page)."""
+    starting just after `after` (the last of the previous page)."""
     d = webhook_deliveries.c
     query = sa.select(d.next_attempt_at, d.id).where(
         d.status == "pending", d.next_attempt_at < cutoff
