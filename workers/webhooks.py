@@ -37,7 +37,7 @@ def deliver(delivery_id: str) -> str | None:
         return None
     if delivery["status"] != "pending":  # a duplicate job after success or giving up
         return delivery["status"]
-    if _aware(delivery["next_attempt_at"]) > db.utcnow() + EARLY:
+    if db.aware(delivery["next_attempt_at"]) > db.utcnow() + EARLY:
         # A second job while the retry waits (the sweeper queued it again): the scheduled one
         # makes the attempt, so one delivery never runs two rounds of retries.
         return "pending"
@@ -179,7 +179,3 @@ def _put_off(
         )
     webhooks.enqueue_delivery(transport, delivery["id"], delay=wait)
     return "pending"
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite: naive, stored as UTC

@@ -3,7 +3,7 @@ deliveries), announced after the commit."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -133,7 +133,7 @@ def undo(engine: sa.Engine, publisher: events.Publisher, user: User, log_id: int
             raise Refusal(404, "no such decision in your sites")
         if entry.moderator != user.name or entry.action not in ACTIONS:
             raise Refusal(403, "only your own decisions can be undone")
-        if db.utcnow() - aware(entry.created_at) > UNDO_WINDOW:
+        if db.utcnow() - db.aware(entry.created_at) > UNDO_WINDOW:
             raise Refusal(409, "too late to undo; decide the comment again instead")
         restored = conn.execute(
             db.comments.update()
@@ -187,7 +187,7 @@ def undoable(entry: dict, user: User, current_decision_id: int | None) -> bool:
         entry["moderator"] == user.name
         and entry["action"] in ACTIONS
         and entry["decision_id"] == current_decision_id
-        and db.utcnow() - aware(entry["created_at"]) <= UNDO_WINDOW
+        and db.utcnow() - db.aware(entry["created_at"]) <= UNDO_WINDOW
     )
 
 
@@ -207,7 +207,3 @@ def _same_decision(decision_id: int | None) -> sa.ColumnElement[bool]:
     if decision_id is None:
         return db.comments.c.decision_id.is_(None)
     return db.comments.c.decision_id == decision_id
-
-
-def aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

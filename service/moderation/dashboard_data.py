@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from service.moderation.queue_data import strongest_guideline
 from service.ops import shadow
-from service.storage import appeals, authors, db, model_state
+from service.storage import appeals, db, model_state
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DAYS_PLOTTED = 30
@@ -125,9 +125,7 @@ def people(conn: sa.Connection, site_ids: list[str], since: datetime) -> dict[st
     decided = moderator_decisions(conn, site_ids, since)
     per_moderator = Counter(r["moderator"] for r in decided)
     waits = [
-        (
-            authors.aware(row["created_at"]) - authors.aware(row["machine"]["created_at"])
-        ).total_seconds()
+        (db.aware(row["created_at"]) - db.aware(row["machine"]["created_at"])).total_seconds()
         for row in waited(decided)
     ]
     reversals = Counter(g for g in map(reversal_of, decided) if g is not None)

@@ -99,7 +99,7 @@ def _trail(conn: sa.Connection, comment_id: str) -> list[dict]:
     for row in conn.execute(sa.select(reports).where(reports.c.comment_id == comment_id)):
         events.append({"at": row.created_at, "what": "report", "who": "reader", "why": row.reason})
     events += _appeal_events(conn, comment_id)
-    events.sort(key=lambda e: actions.aware(e["at"]))
+    events.sort(key=lambda e: db.aware(e["at"]))
     for event in events:
         event["at"] = db.isoformat(event["at"])
     return events

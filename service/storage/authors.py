@@ -7,7 +7,7 @@ is never updated, so "who banned this reader, when and why" survives a later unb
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,13 +63,6 @@ author_notes = sa.Table(
 sa.Index("ix_comments_site_parent", db.comments.c.site_id, db.comments.c.parent_id)
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes, which we stored as UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def get_standing(conn: sa.Connection, site_id: str, author_id: str) -> dict[str, Any] | None:
     """The author's standing if one is set and not expired; None otherwise."""
     t = author_standings.c
@@ -79,7 +72,7 @@ def get_standing(conn: sa.Connection, site_id: str, author_id: str) -> dict[str,
     if row is None:
         return None
     found = dict(row._mapping)
-    found["expires_at"] = aware(found["expires_at"])
+    found["expires_at"] = db.aware(found["expires_at"])
     if found["expires_at"] is not None and found["expires_at"] <= db.utcnow():
         return None
     return found
@@ -176,7 +169,7 @@ def comment_counts(conn: sa.Connection, site_id: str, author_id: str) -> dict[st
     )
     for status, count, first in rows:
         counts[status] = int(count)
-        first = aware(first)
+        first = db.aware(first)
         if first is not None and (first_seen is None or first < first_seen):
             first_seen = first
     return {"comments": counts, "first_seen": first_seen}

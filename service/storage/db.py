@@ -92,13 +92,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes, which we stored as UTC; PostgreSQL aware ones."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def isoformat(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z; SQLite hands back naive datetimes, which we stored as UTC."""
+    """ISO 8601 in UTC with a Z."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return aware(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def dialect_insert(conn: sa.Connection, table: sa.Table):

@@ -177,12 +177,9 @@ def rotate_secret(conn: sa.Connection, endpoint: dict[str, Any], keep_seconds: i
 
 def active_secrets(endpoint: dict[str, Any]) -> list[str]:
     secrets = [endpoint["secret"]]
-    expires = endpoint.get("previous_expires_at")
-    if endpoint.get("previous_secret") and expires is not None:
-        if expires.tzinfo is None:  # SQLite returns naive datetimes, stored as UTC
-            expires = expires.replace(tzinfo=UTC)
-        if expires > db.utcnow():
-            secrets.append(endpoint["previous_secret"])
+    expires = db.aware(endpoint.get("previous_expires_at"))
+    if endpoint.get("previous_secret") and expires is not None and expires > db.utcnow():
+        secrets.append(endpoint["previous_secret"])
     return secrets
 
 
