@@ -11,6 +11,8 @@ here: the service records that in its database.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
 import pickle
 import platform
@@ -28,7 +30,6 @@ from models.catalogue import (
     SIDECAR_FILE,
     Catalogue,
     ModelLoadError,
-    sha256,
 )
 from models.classifier import Classifier
 from models.training import TrainingResult
@@ -60,7 +61,8 @@ class Registry(Catalogue):
         model_path = target / MODEL_FILE
         # Level 3: as small as joblib's compress=3 was (22 MB for the default model), fast to read.
         payload = pickle.dumps(result.classifier, protocol=pickle.HIGHEST_PROTOCOL)
-        model_path.write_bytes(gzip.compress(payload, compresslevel=3, mtime=0))
+        artifact = gzip.compress(payload, compresslevel=3, mtime=0)
+        model_path.write_bytes(artifact)
         meta = result.metadata
         sidecar = {
             "version": version,
@@ -71,7 +73,7 @@ class Registry(Catalogue):
             "data_fingerprint": meta.get("data_fingerprint"),
             "sources": meta.get("sources", {}),
             "metrics": meta.get("metrics", {}),
-            "sha256": sha256(model_path),
+            "sha256": hashlib.sha256(artifact).hexdigest(),
             "training": {k: v for k, v in meta.items() if k not in ("sources", "metrics")},
         }
         (target / SIDECAR_FILE).write_text(json.dumps(sidecar, indent=2, default=str))
@@ -92,7 +94,10 @@ class Registry(Catalogue):
                     f"model version {version!r} was saved with {lib} {saved}, "
                     f"but this process runs {lib} {running[lib]}; retrain or install {lib}=={saved}"
                 )
-        digest = sha256(model_path)
+        # Read once: the bytes checked are the bytes unpickled (a file replaced between a check
+        # and a second read would otherwise be loaded unchecked).
+        artifact = model_path.read_bytes()
+        digest = hashlib.sha256(artifact).hexdigest()
         if expected_sha256 is not None and digest != expected_sha256:
             raise ModelLoadError(
                 f"model version {version!r}: {model_path.name} has sha256 {digest}, not the "
@@ -106,9 +111,9 @@ class Registry(Catalogue):
             )
         try:
             if model_path.name == LEGACY_MODEL_FILE:
-                clf = joblib.load(model_path)
+                clf = joblib.load(io.BytesIO(artifact))
             else:
-                clf = pickle.loads(gzip.decompress(model_path.read_bytes()))
+                clf = pickle.loads(gzip.decompress(artifact))
         except Exception as exc:  # a corrupt pickle can raise almost anything
             raise ModelLoadError(f"model version {version!r}: cannot unpickle: {exc}") from exc
         if not isinstance(clf, Classifier):

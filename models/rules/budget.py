@@ -116,7 +116,8 @@ RULES: dict[str, Callable[[str], object]] = {
     "personal.email": find_emails,
     "personal.address": find_addresses,
     "shouting": lambda t: shouting_findings(t, ShoutingRule()),
-    "threats": lambda t: threat_findings(t, ThreatsRule(), _normalized(t)),
+    # Every pattern on every input: the word prefilter would skip shapes an attacker can reach.
+    "threats": lambda t: threat_findings(t, ThreatsRule(), _normalized(t), prefilter=False),
     "language": lambda t: language_findings(t, LanguageRule(allowed=("en",))),
     "language (model)": lambda t: language_findings(t, LanguageRule(allowed=("de", "fr"))),
     "words": _words,

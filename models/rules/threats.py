@@ -69,12 +69,13 @@ _HOME = (
     r"(?:home|address|street|postcode|house|flat|apartment|kids|children|family|wife|husband"
     r"|daughter|son|parents|workplace|car)"
 )
+_HOME_NAMED = rf"your\s+(?:\S+\s+)?{_HOME}\b(?!\s+(?:team|page|town|country))"
 _WHEREABOUTS = re.compile(
     rf"(?<![\w'’])(?:i|we)(?:{_APOS}ve|\s+have)?\s+(?:\S+\s+){{0,2}}?"
     r"(?:know|knows|found|find|got|have|tracked\s+down|looked\s+up)(?:\s+out)?\s+(?:"
     r"where\s+(?:you|your\s+\S+)\s+(?:live|lives|sleep|sleeps|park|parks)"
     rf"|(?:which|what)\s+\S+\s+your\s+{_HOME}"
-    rf"|your\s+(?:\S+\s+)?{_HOME}\b(?!\s+(?:team|page|town|country))"
+    rf"|{_HOME_NAMED}"
     r")"
 )
 
@@ -92,7 +93,6 @@ _FATE = re.compile(
     rf"|(?<![\w'’])your\s+days\s+are\s+numbered"
     rf"|(?<![\w'’])(?:you|u)(?:{_APOS}re|\s+are)\s+(?:a\s+)?dead\s+(?:man|woman|meat)\b"
 )
-_HOME_NAMED = rf"your\s+(?:\S+\s+)?{_HOME}\b(?!\s+(?:team|page|town|country))"
 _FOUND_HOME = re.compile(
     rf"(?<![\w'’]){_HOME_NAMED}\s+(?:is|was|are|were)(?:n{_APOS}t|\s+not)?\s+"
     r"(?:not\s+)?(?:hard|difficult|easy|simple|tricky)\s+to\s+find"
