@@ -129,6 +129,7 @@ def one_run(
     url: str,
     log: Path,
     receiver: Receiver,
+    texts: list[str],
 ) -> bool:
     """Send the load with the faults; True when nothing was lost, duplicated or undelivered."""
     engine = stack.engine()
@@ -142,7 +143,6 @@ def one_run(
         events: list[str] = []
         chaos = threading.Thread(target=faults, args=(stack, redis, duration, log, events))
         chaos.start()
-        texts = sample_texts(Path(args.data_dir), 2000)
         sent = post_at_rate(
             url, stack.site_key, bodies(texts, f"chaos{run}", args.n), args.rate, args.clients
         )
@@ -210,7 +210,8 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=180.0, help="seconds to wait at the end")
     parser.add_argument("--runs", type=int, default=1, help="runs on the same deployment")
     args = parser.parse_args()
-    model_dir, version, args.data_dir = active_model()
+    model_dir, version, data_dir = active_model()
+    texts = sample_texts(Path(data_dir), 2000)  # read once, before any run's faults are timed
     redis = procs.RedisServer().start()
     database_url = create_database()
     log = Path(tempfile.mkdtemp(prefix="moderation-chaos-")) / "workers.log"
@@ -231,7 +232,7 @@ def main() -> int:
             stack.start_worker(log=log)
             stack.wait_workers(2)
             for run in range(1, args.runs + 1):
-                results.append(one_run(run, args, stack, redis, url, log, receiver))
+                results.append(one_run(run, args, stack, redis, url, log, receiver, texts))
     finally:
         stack.stop()
         drop_database(database_url)

@@ -9,20 +9,20 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class Receiver:
-    """Counts every POST: webhook-id → times received, comment id → the webhook-ids it came in."""
+class HookServer:
+    """A threaded HTTP server on a free local port; `answer(headers, body)` gives each POST's
+    status. The fault run's receiver below and the tests' (tests/helpers/receiver.py) use it."""
+
+    path = "/hooks"
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.by_message: collections.Counter[str] = collections.Counter()
-        self.by_comment: dict[str, set[str]] = collections.defaultdict(set)
-        receiver = self
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.record(self.headers.get("webhook-id", ""), body)
-                self.send_response(204)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                self.send_response(server.answer(headers, body))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -31,8 +31,33 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def answer(self, headers: dict[str, str], body: bytes) -> int:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Receiver(HookServer):
+    """Counts every POST: webhook-id → times received, comment id → the webhook-ids it came in."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_message: collections.Counter[str] = collections.Counter()
+        self.by_comment: dict[str, set[str]] = collections.defaultdict(set)
+        super().__init__()
+
+    def answer(self, headers: dict[str, str], body: bytes) -> int:
+        self.record(headers.get("webhook-id", ""), body)
+        return 204
 
     def record(self, message_id: str, body: bytes) -> None:
         event = json.loads(body)
@@ -59,11 +84,3 @@ class Receiver:
                     1 for found in ids for i in found if self.by_message[i] > 1
                 ),
             }
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -5,41 +5,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from scripts.receiver import HookServer
 
 
-class Receiver:
+class Receiver(HookServer):
     """Records every POST; answers `fail_first` requests with 503, then 204."""
+
+    path = "/hooks?src=test"
 
     def __init__(self, fail_first: int = 0) -> None:
         self.fail_first = fail_first
         self.requests: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                failing = len(receiver.requests) <= receiver.fail_first
-                self.send_response(503 if failing else 204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks?src=test"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, headers: dict[str, str], body: bytes) -> int:
+        self.requests.append((headers, body))
+        return 503 if len(self.requests) <= self.fail_first else 204
 
 
 def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
