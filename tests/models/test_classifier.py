@@ -72,3 +72,31 @@ def test_evidence_after_a_batch_uses_its_rows_and_equals_evidence_alone(
     )
     assert {(t, c): small_classifier.evidence(t, c) for t in texts for c in CATEGORIES} == alone
     assert vectorised == []
+
+
+def test_word_contributions_add_up_to_the_linear_score(small_classifier) -> None:
+    """Each feature's weight is shared among the words that produced it, none lost or counted
+    twice: the words' contributions sum to the raw score less the intercept."""
+    import numpy as np
+
+    from models.normalize import normalize
+
+    texts = ["you are a stupid idiot idiot", "Thanks for the article, well done", "m0r0n m0r0n"]
+    raw = small_classifier.raw_scores(texts)
+    for i, text in enumerate(texts):
+        for k, category in enumerate(CATEGORIES):
+            words = small_classifier.word_contributions(normalize(text), category)
+            total = sum(s for _, _, s in words)
+            assert np.isclose(total, raw[i, k] - small_classifier.intercept[k]), (text, category)
+
+
+def test_word_contributions_are_the_same_in_any_order_of_asking(small_classifier) -> None:
+    from models.normalize import normalize
+
+    texts = ["you are a stupid idiot", "what a clown", "you are a stupid idiot"]
+    fresh = pickle.loads(pickle.dumps(small_classifier))
+    first = {(t, c): fresh.word_contributions(normalize(t), c) for t in texts for c in CATEGORIES}
+    for c in reversed(CATEGORIES):
+        for t in reversed(texts):
+            assert small_classifier.word_contributions(normalize(t), c) == first[(t, c)]
+    assert "_layout" not in pickle.loads(pickle.dumps(small_classifier)).__dict__
