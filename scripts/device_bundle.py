@@ -218,13 +218,20 @@ def unpack(bundle: Path, work: Path) -> Path:
 
 
 def install_wheels(bundle: Path, work: Path) -> Path | None:
-    """pip install the carried wheels into work/site (no index) and put it on sys.path."""
+    """pip install the carried wheels into work/site (no index) and put it on sys.path.
+
+    None when there are none, or pip failed: the fine-tune imports none of them (they serve
+    models/ modules off its path), so a failed install is reported, not fatal.
+    """
     found = sorted((Path(bundle) / WHEELS).glob("*.whl"))
     if not found:
         return None
     site = Path(work) / "site"
     cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile"]
     cmd += ["--no-cache-dir", "--upgrade", "--target", str(site), *map(str, found)]
-    subprocess.run(cmd, check=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        print(f"wheels not installed: {done.stderr.strip()}", file=sys.stderr)
+        return None
     sys.path.append(str(site))  # after site-packages: never shadows the image's own packages
     return site

@@ -131,7 +131,8 @@ def run(opt: RemoteOptions, linear: TrainingResult | None = None) -> dict:
 
     try:
         bundle = device_bundle.check(opt.bundle)
-        device_bundle.install_wheels(opt.bundle, opt.work)
+        site = device_bundle.install_wheels(opt.bundle, opt.work)
+        log.info("bundle checked: %d sources; wheels in %s", len(bundle["sources"]), site)
         data_dir = device_bundle.unpack(opt.bundle, opt.work)
         lap("unpack")
         pool = None
@@ -157,6 +158,8 @@ def run(opt: RemoteOptions, linear: TrainingResult | None = None) -> dict:
         before = torch_logits(model, tok, probe_texts, enc.max_len)
         data = device_chunks.fp16_bytes(model)
         weights = device_chunks.write(data, out, opt.chunk_bytes)
+        if len(weights["chunks"]) + 3 > OUT_FILES:  # + manifest, table and log
+            raise SystemExit(f"{len(weights['chunks'])} weight chunks: too many files to return")
         device_chunks.load_into(model, data)  # from here on, exactly the weights sent back
         after = torch_logits(model, tok, probe_texts, enc.max_len)
         lap("weights")
