@@ -104,7 +104,7 @@ def attach(
     out["trained_on"] = {
         "machine": doc["machine"],
         "weights_sha256": doc["weights"]["sha256"],
-        "test_auc_there": doc["test_auc"],
+        "test_auc_there": doc.get("test_auc"),  # absent when measuring there failed
         "timings": doc["timings"],
         "probe_max_abs_diff": drift,
         "data_fingerprint": doc["bundle"]["data_fingerprint"],

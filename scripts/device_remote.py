@@ -81,8 +81,10 @@ def _device_name(device: str) -> str:
     import torch
 
     if device.startswith("cuda") and torch.cuda.is_available():
-        return torch.cuda.get_device_name(0)
-    return platform.processor() or platform.machine()
+        name = torch.cuda.get_device_name(0)
+    else:
+        name = platform.processor() or platform.machine()
+    return f"{name}, Python {platform.python_version()}, torch {torch.__version__}"
 
 
 def auc_markdown(figures: dict) -> str:
@@ -109,6 +111,10 @@ def check_out(out: Path) -> dict:
     if nested or len(files) > OUT_FILES or too_big:
         raise SystemExit(f"{out} breaks the limits on returned files: {sizes}")
     return {"files": len(files), "bytes": total}
+
+
+def _write(path: Path, doc: dict) -> None:
+    path.write_text(json.dumps(doc, indent=2, default=str))
 
 
 def run(opt: RemoteOptions, linear: TrainingResult | None = None) -> dict:
@@ -163,17 +169,9 @@ def run(opt: RemoteOptions, linear: TrainingResult | None = None) -> dict:
         device_chunks.load_into(model, data)  # from here on, exactly the weights sent back
         after = torch_logits(model, tok, probe_texts, enc.max_len)
         lap("weights")
-
-        staging = pipeline.export(model, tok, opt.work)
-        if linear is None:
-            log.info("waiting for the linear model")
-            linear = pending.result()
-            pool.shutdown()
-        lap("export")
-        calibrated = pipeline.calibrate(staging, linear.classifier, rows, enc, opt.score_threads)
-        lap("calibrate")
-        (out / TABLE).write_text(auc_markdown(calibrated.figures))
-        doc = pipeline.manifest(model, pre.name, enc, rows, len(train_rows), report, calibrated)
+        # What attach needs, written now: should exporting or measuring fail here, the weights
+        # can still be attached (and measured) at home.
+        doc = pipeline.manifest(model, pre.name, enc, rows, len(train_rows), report, None)
         doc.update(
             {
                 "tokenizer_sha256": device_bundle.sha256(pre.tokenizer),
@@ -185,18 +183,32 @@ def run(opt: RemoteOptions, linear: TrainingResult | None = None) -> dict:
                     "fp16_max_abs_change": float(abs(after - before).max()),
                 },
                 "bundle": {k: bundle[k] for k in ("sources", "data_fingerprint", "wheels")},
-                "linear": {
-                    "data_fingerprint": linear.metadata.get("data_fingerprint"),
-                    "train_seconds": linear.metadata.get("train_seconds"),
-                },
-                "machine": {
-                    "device": _device_name(report["device"]),
-                    "python": platform.python_version(),
-                },
+                "machine": {"device": _device_name(report["device"])},
+                "measured": False,
                 "timings": {**timings, "total": round(time.monotonic() - started, 1)},
             }
         )
-        (out / MANIFEST).write_text(json.dumps(doc, indent=2, default=str))
+        _write(out / MANIFEST, doc)
+
+        staging = pipeline.export(model, tok, opt.work)
+        if linear is None:
+            log.info("waiting for the linear model")
+            linear = pending.result()
+            pool.shutdown()
+        lap("export")
+        calibrated = pipeline.calibrate(staging, linear.classifier, rows, enc, opt.score_threads)
+        lap("calibrate")
+        (out / TABLE).write_text(auc_markdown(calibrated.figures))
+        doc.update(
+            pipeline.manifest(model, pre.name, enc, rows, len(train_rows), report, calibrated)
+        )
+        doc["linear"] = {
+            "data_fingerprint": linear.metadata.get("data_fingerprint"),
+            "train_seconds": linear.metadata.get("train_seconds"),
+        }
+        doc["measured"] = True
+        doc["timings"] = {**timings, "total": round(time.monotonic() - started, 1)}
+        _write(out / MANIFEST, doc)
         log.info("test ROC-AUC measured here:\n%s", auc_markdown(calibrated.figures))
         log.info("wrote %s (total %.1f s)", check_out(out), doc["timings"]["total"])
         return doc

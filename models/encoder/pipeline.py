@@ -154,27 +154,28 @@ def manifest(
     rows: Rows,
     train_rows: int,
     report: dict,
-    calibrated: Calibrated,
+    calibrated: Calibrated | None,
 ) -> dict:
-    """What encoder.json records (artifacts.save adds the checksums and library versions)."""
-    return {
+    """What encoder.json records (artifacts.save adds the checksums and library versions);
+    without `calibrated`, all but the blends and figures."""
+    doc = {
         "base_model": base_name,
         "config": model.config.to_dict(),
         "categories": list(model.categories),
         "max_len": opt.max_len,
         "serve": opt.serve,
         "sources": rows.sources,
-        "rows": {
-            "train": train_rows,
-            "validation": calibrated.validation_rows,
-            "test": calibrated.test_rows,
-        },
+        "rows": {"train": train_rows},
         "fine_tune": report,
         "options": {k: v for k, v in asdict(opt).items() if k != "extra_labels"},
         "extra_labels": len(opt.extra_labels),
-        "blend": calibrated.blends,
-        "test_auc": calibrated.figures,
     }
+    if calibrated is not None:
+        doc["rows"]["validation"] = calibrated.validation_rows
+        doc["rows"]["test"] = calibrated.test_rows
+        doc["blend"] = calibrated.blends
+        doc["test_auc"] = calibrated.figures
+    return doc
 
 
 def train_encoder(

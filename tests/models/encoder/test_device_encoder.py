@@ -117,3 +117,22 @@ def test_weights_from_another_tokenizer_are_refused(
     with pytest.raises(device_attach.AttachError, match="tokenizer"):
         device_attach.attach(out, version, registry.root, data_dir, other)
     assert artifacts.info(registry.root / version) is None
+
+
+def test_weights_attach_when_measuring_on_the_device_failed(
+    returned, tmp_path, small_result, data_dir, tiny_pretrained
+):
+    """The manifest written before exporting there is enough: attach measures here."""
+    out, doc = returned
+    early = tmp_path / "returned"
+    shutil.copytree(out, early)
+    first = {k: v for k, v in doc.items() if k not in ("blend", "test_auc", "linear")}
+    first["rows"] = {"train": doc["rows"]["train"]}
+    (early / device_remote.MANIFEST).write_text(
+        json.dumps({**first, "measured": False}, default=str)
+    )
+    (early / device_remote.TABLE).unlink()
+    registry, version = _version(tmp_path, small_result)
+    manifest = device_attach.attach(early, version, registry.root, data_dir, tiny_pretrained)
+    assert manifest["trained_on"]["test_auc_there"] is None
+    assert set(manifest["test_auc"]) == {"fp32", "int8"}
