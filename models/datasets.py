@@ -398,27 +398,42 @@ def categories_of(name: str, data_dir: Path) -> list[str]:
     return [c for c in CATEGORIES if c in seen]
 
 
+# The human span annotations toxic_span_gold reads (training tunes the evidence threshold on them).
+SPAN_GOLD_FILES = tuple(
+    f"toxic-spans-civil-comments/raw/{name}"
+    for name in ("annotations.csv", "spans.csv", "comments.csv")
+)
+
+
+def files_read(names: Collection[str]) -> list[str]:
+    """Every file training on the named sources reads, relative to the data dir."""
+    out = [rel for name in names for rel in SOURCES[name].files]
+    if "toxic-spans-civil-comments" in names:
+        out += SPAN_GOLD_FILES
+    return out
+
+
 def toxic_span_gold(data_dir: Path) -> dict[str, list[tuple[str, set[int]]]]:
     """Per split, (comment text, gold toxic character offsets) as in SemEval-2021 Task 5.
 
     A character is toxic when more than half of the post's raters put it in a span of any
     type. Splits follow `split_of` (seed 0) so they agree with the training split.
     """
-    root = Path(data_dir) / "toxic-spans-civil-comments/raw"
+    annotations, spans, comments = (Path(data_dir) / rel for rel in SPAN_GOLD_FILES)
     ann_comment: dict[str, str] = {}
     raters: dict[str, int] = {}
-    for r in _read(root / "annotations.csv"):
+    for r in _read(annotations):
         ann_comment[r["annotation"]] = r["comment_id"]
         raters[r["comment_id"]] = raters.get(r["comment_id"], 0) + 1
     marks: dict[str, dict[str, set[int]]] = {}
-    for r in _read(root / "spans.csv"):
+    for r in _read(spans):
         cid = ann_comment.get(r["annotation"])
         if cid is None or not r["start"] or not r["end"]:
             continue
         chars = marks.setdefault(cid, {}).setdefault(r["annotation"], set())
         chars.update(range(int(r["start"]), int(r["end"])))
     out: dict[str, list[tuple[str, set[int]]]] = {s: [] for s in SPLITS}
-    for r in _read(root / "comments.csv"):
+    for r in _read(comments):
         cid, text = r["comment_id"], r["comment_text"]
         counts: dict[int, int] = {}
         for chars in marks.get(cid, {}).values():

@@ -23,7 +23,7 @@ from sklearn.metrics import roc_auc_score
 from models.categories import CATEGORIES
 from models.encoder import artifacts, weights
 from models.encoder.blend import Blend, linear_logits
-from models.encoder.rows import label_matrix, load_rows, subsample
+from models.encoder.rows import Rows, label_matrix, load_rows, subsample
 from models.training import LabelledText
 
 Progress = Callable[[str, float], None]
@@ -67,6 +67,117 @@ def auc_table(
     return out
 
 
+@dataclass
+class Calibrated:
+    """The blends and test ROC-AUC of each exported variant, and the rows they came from."""
+
+    blends: dict[str, dict]
+    figures: dict[str, dict]
+    validation_rows: int
+    test_rows: int
+
+
+def base_model(opt: EncoderTrainOptions, categories: Sequence[str]):
+    """(MultiLabelEncoder with the pretrained weights, its tokenizer, the Pretrained files)."""
+    from models.encoder.bert import BertConfig, MultiLabelEncoder, load_pretrained
+    from models.encoder.tokens import load_tokenizer
+
+    pre = weights.locate(opt.pretrained_dir)
+    model = MultiLabelEncoder(BertConfig.from_file(pre.config), tuple(categories))
+    load_pretrained(model, pre.weights)
+    return model, load_tokenizer(pre.tokenizer, opt.max_len), pre
+
+
+def fine_tune_options(opt: EncoderTrainOptions):
+    from models.encoder.finetune import FineTuneOptions
+
+    return FineTuneOptions(
+        max_len=opt.max_len,
+        batch_size=opt.batch_size,
+        epochs=opt.epochs,
+        learning_rate=opt.learning_rate,
+        time_budget_s=opt.time_budget_s,
+        seed=opt.seed,
+        device=opt.device,
+        threads=opt.threads,
+    )
+
+
+def export(model, tokenizer, version_dir: Path) -> Path:
+    """A staging folder inside `version_dir` with the fp32 and int8 ONNX files and the tokenizer."""
+    from models.encoder.export import export_onnx, quantise_int8
+
+    staging = Path(tempfile.mkdtemp(prefix=".encoder-", dir=Path(version_dir)))
+    export_onnx(model, staging / artifacts.FILES["fp32"])
+    quiet = logging.getLogger().level
+    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic's pre-processing advice
+    try:
+        quantise_int8(staging / artifacts.FILES["fp32"], staging / artifacts.FILES["int8"])
+    finally:
+        logging.getLogger().setLevel(quiet)
+    tokenizer.save(str(staging / artifacts.TOKENIZER))
+    return staging
+
+
+def calibrate(
+    staging: Path, classifier, rows: Rows, opt: EncoderTrainOptions, threads: int = 2
+) -> Calibrated:
+    """Fit each variant's blend on validation rows; ROC-AUC of both tiers and the blend on test."""
+    from models.encoder.scorer import EncoderScorer
+
+    cats = classifier.categories
+    val = subsample(rows.validation, opt.calibration_rows, opt.seed)
+    test = subsample(rows.test, opt.test_rows, opt.seed)
+    val_texts, test_texts = [r.text for r in val], [r.text for r in test]
+    lin_val, lin_test = linear_logits(classifier, val_texts), linear_logits(classifier, test_texts)
+    y_val, y_test = label_matrix(val, cats), label_matrix(test, cats)
+    blends, figures = {}, {}
+    for variant, name in artifacts.FILES.items():
+        scorer = EncoderScorer(
+            staging / name, staging / artifacts.TOKENIZER, cats, opt.max_len, threads=threads
+        )
+        enc_val, enc_test = scorer.logits(val_texts), scorer.logits(test_texts)
+        blend = Blend.fit(cats, lin_val, enc_val, y_val)
+        blends[variant] = blend.to_dict()
+        figures[variant] = auc_table(
+            y_test,
+            {"linear": lin_test, "encoder": enc_test, "blend": blend.logits(lin_test, enc_test)},
+            cats,
+        )
+    return Calibrated(blends, figures, len(val), len(test))
+
+
+def manifest(
+    model,
+    base_name: str,
+    opt: EncoderTrainOptions,
+    rows: Rows,
+    train_rows: int,
+    report: dict,
+    calibrated: Calibrated | None,
+) -> dict:
+    """What encoder.json records (artifacts.save adds the checksums and library versions);
+    without `calibrated`, all but the blends and figures."""
+    doc = {
+        "base_model": base_name,
+        "config": model.config.to_dict(),
+        "categories": list(model.categories),
+        "max_len": opt.max_len,
+        "serve": opt.serve,
+        "sources": rows.sources,
+        "rows": {"train": train_rows},
+        "fine_tune": report,
+        "options": {k: v for k, v in asdict(opt).items() if k != "extra_labels"},
+        "extra_labels": len(opt.extra_labels),
+    }
+    if calibrated is not None:
+        doc["rows"]["validation"] = calibrated.validation_rows
+        doc["rows"]["test"] = calibrated.test_rows
+        doc["blend"] = calibrated.blends
+        doc["test_auc"] = calibrated.figures
+    return doc
+
+
 def train_encoder(
     version_dir: Path,
     classifier,
@@ -75,11 +186,7 @@ def train_encoder(
     progress: Progress | None = None,
 ) -> dict:
     """Write <version_dir>/encoder/ and return its manifest."""
-    from models.encoder.bert import BertConfig, MultiLabelEncoder, load_pretrained
-    from models.encoder.export import export_onnx, quantise_int8
-    from models.encoder.finetune import FineTuneOptions, fine_tune
-    from models.encoder.scorer import EncoderScorer
-    from models.encoder.tokens import load_tokenizer
+    from models.encoder.finetune import fine_tune
 
     opt = options or EncoderTrainOptions()
     say = progress or (lambda stage, frac: None)
@@ -92,70 +199,15 @@ def train_encoder(
         seed=opt.seed,
     )
     train_rows = subsample(rows.train, opt.max_train_rows, opt.seed)
-    pre = weights.locate(opt.pretrained_dir)
-    model = MultiLabelEncoder(BertConfig.from_file(pre.config), classifier.categories)
-    load_pretrained(model, pre.weights)
-    tok = load_tokenizer(pre.tokenizer, opt.max_len)
-    ft = FineTuneOptions(
-        max_len=opt.max_len,
-        batch_size=opt.batch_size,
-        epochs=opt.epochs,
-        learning_rate=opt.learning_rate,
-        time_budget_s=opt.time_budget_s,
-        seed=opt.seed,
-        device=opt.device,
-        threads=opt.threads,
-    )
-    report = fine_tune(model, tok, train_rows, ft, _stage(say, 0.05, 0.8))
-
-    version_dir = Path(version_dir)
-    staging = Path(tempfile.mkdtemp(prefix=".encoder-", dir=version_dir))
+    model, tok, pre = base_model(opt, classifier.categories)
+    report = fine_tune(model, tok, train_rows, fine_tune_options(opt), _stage(say, 0.05, 0.8))
     say("exporting", 0.8)
-    export_onnx(model, staging / artifacts.FILES["fp32"])
-    quiet = logging.getLogger().level
-    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic's pre-processing advice
-    try:
-        quantise_int8(staging / artifacts.FILES["fp32"], staging / artifacts.FILES["int8"])
-    finally:
-        logging.getLogger().setLevel(quiet)
-    tok.save(str(staging / artifacts.TOKENIZER))
-
+    staging = export(model, tok, version_dir)
     say("calibrating", 0.85)
-    cats = classifier.categories
-    val = subsample(rows.validation, opt.calibration_rows, opt.seed)
-    test = subsample(rows.test, opt.test_rows, opt.seed)
-    val_texts, test_texts = [r.text for r in val], [r.text for r in test]
-    lin_val, lin_test = linear_logits(classifier, val_texts), linear_logits(classifier, test_texts)
-    y_val, y_test = label_matrix(val, cats), label_matrix(test, cats)
-    blends, figures = {}, {}
-    for variant, name in artifacts.FILES.items():
-        scorer = EncoderScorer(
-            staging / name, staging / artifacts.TOKENIZER, cats, opt.max_len, threads=2
-        )
-        enc_val, enc_test = scorer.logits(val_texts), scorer.logits(test_texts)
-        blend = Blend.fit(cats, lin_val, enc_val, y_val)
-        blends[variant] = blend.to_dict()
-        figures[variant] = auc_table(
-            y_test,
-            {"linear": lin_test, "encoder": enc_test, "blend": blend.logits(lin_test, enc_test)},
-            cats,
-        )
+    calibrated = calibrate(staging, classifier, rows, opt)
     say("saving", 0.98)
-    manifest = {
-        "base_model": pre.name,
-        "config": model.config.to_dict(),
-        "categories": list(cats),
-        "max_len": opt.max_len,
-        "serve": opt.serve,
-        "sources": rows.sources,
-        "rows": {"train": len(train_rows), "validation": len(val), "test": len(test)},
-        "fine_tune": report.to_dict(),
-        "options": {k: v for k, v in asdict(opt).items() if k != "extra_labels"},
-        "extra_labels": len(opt.extra_labels),
-        "blend": blends,
-        "test_auc": figures,
-        "train_seconds": round(time.time() - started, 1),
-    }
-    artifacts.save(staging, version_dir, manifest)
+    doc = manifest(model, pre.name, opt, rows, len(train_rows), report.to_dict(), calibrated)
+    doc["train_seconds"] = round(time.time() - started, 1)
+    artifacts.save(staging, Path(version_dir), doc)
     say("done", 1.0)
     return artifacts.info(version_dir)

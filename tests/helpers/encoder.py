@@ -64,6 +64,19 @@ def build_tokenizer(corpus: list[str], vocab_size: int = 400) -> Tokenizer:
     return tok
 
 
+# Fine-tuning options small enough for a test: real training rows, the tiny encoder, seconds.
+TINY_TRAINING = {
+    "max_rows_per_source": 60,
+    "max_train_rows": 400,
+    "calibration_rows": 400,
+    "test_rows": 300,
+    "max_len": 32,
+    "batch_size": 16,
+    "learning_rate": 1e-3,
+    "threads": 1,
+}
+
+
 def tiny_config(vocab_size: int) -> BertConfig:
     return BertConfig(vocab_size=vocab_size, **TINY)
 

@@ -12,22 +12,13 @@ from models.encoder import artifacts
 from models.encoder.blend import Gate, TwoTier, linear_logits
 from models.encoder.pipeline import EncoderTrainOptions, train_encoder
 from models.encoder.rows import load_rows
+from tests.helpers.encoder import TINY_TRAINING
 
 
 @pytest.fixture(scope="module")
 def version_dir(tmp_path_factory, tiny_pretrained, small_classifier, data_dir):
     root = tmp_path_factory.mktemp("version")
-    opts = EncoderTrainOptions(
-        max_rows_per_source=60,
-        max_train_rows=400,
-        calibration_rows=400,
-        test_rows=300,
-        max_len=32,
-        batch_size=16,
-        learning_rate=1e-3,
-        threads=1,
-        pretrained_dir=tiny_pretrained,
-    )
+    opts = EncoderTrainOptions(**TINY_TRAINING, pretrained_dir=tiny_pretrained)
     stages = []
     manifest = train_encoder(root, small_classifier, data_dir, opts, lambda s, f: stages.append(s))
     return root, manifest, stages
