@@ -28,6 +28,8 @@ from models.normalize import ENTITY, Normalized, normalize
 from models.types import Span
 
 _WORD = re.compile(r"\S+")
+# Caches built while scoring, never saved with the model.
+_UNPICKLED = frozenset({"_word_analyzer", "_scored_rows"})
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
 
@@ -163,6 +165,13 @@ class Classifier:
         )
 
     def features(self, normalised: Sequence[str]) -> sp.csr_matrix:
+        if len(normalised) == 1:
+            # Evidence for a comment the batch path just scored: its rows are at hand. Every
+            # step of the vectorisers works row by row, so its row equals a fresh transform.
+            index, words, chars = self.__dict__.get("_scored_rows", ({}, None, None))
+            row = index.get(normalised[0])
+            if row is not None:
+                return sp.hstack([words[row], chars[row]], format="csr")
         normalised = [self._fold(t, whole=True) for t in normalised]
         return sp.hstack(
             [
@@ -173,7 +182,7 @@ class Classifier:
         )
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_word_analyzer"}
+        return {k: v for k, v in self.__dict__.items() if k not in _UNPICKLED}
 
     def _one_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, tf-idf values) of one normalised text, without scipy.sparse.
@@ -207,10 +216,16 @@ class Classifier:
             return (vals @ self.coef[cols] + self.intercept).reshape(1, -1)
         # The two blocks are multiplied separately: stacking them costs a copy and an index
         # sort that took about a tenth of the batch time.
-        norm = [self._fold(normalize(t).text, whole=True) for t in texts]
+        normalised = [normalize(t).text for t in texts]
+        norm = [self._fold(t, whole=True) for t in normalised]
         n_word = len(self.word_vectorizer.vocabulary_)
-        z = self.word_vectorizer.transform(norm) @ self.coef[:n_word]
-        z += self.char_vectorizer.transform(norm) @ self.coef[n_word:]
+        words = self.word_vectorizer.transform(norm)
+        chars = self.char_vectorizer.transform(norm)
+        # Kept for `features` until the next batch: the evidence of the comments that reach a
+        # threshold is asked for right after (one tuple, replaced whole, never half-updated).
+        self._scored_rows = ({t: i for i, t in enumerate(normalised)}, words, chars)
+        z = words @ self.coef[:n_word]
+        z += chars @ self.coef[n_word:]
         return np.asarray(z) + self.intercept
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:

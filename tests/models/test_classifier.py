@@ -51,3 +51,24 @@ def test_evidence_spans_leave_out_entity_punctuation_and_keep_entity_letters() -
     assert _trim(text, 3, 20).text == "idiot"
     assert _trim(text, 27, 39).text == "f&#117;cking"
     assert _trim(text, 40, 60).text == "clown"
+
+
+def test_evidence_after_a_batch_uses_its_rows_and_equals_evidence_alone(
+    small_classifier, monkeypatch
+) -> None:
+    """The batch path keeps its feature rows: the evidence of a comment it just scored is not
+    vectorised again, and is exactly what a fresh classifier finds for it alone."""
+    texts = ["you are a stupid idiot", "Thanks for the article", "what a m0r0n, get lost"]
+    fresh = pickle.loads(pickle.dumps(small_classifier))
+    alone = {(t, c): fresh.evidence(t, c) for t in texts for c in CATEGORIES}
+    small_classifier.score(texts)
+    assert "_scored_rows" not in pickle.loads(pickle.dumps(small_classifier)).__dict__
+    vectorised: list[int] = []
+    transform = small_classifier.word_vectorizer.transform
+    monkeypatch.setattr(
+        small_classifier.word_vectorizer,
+        "transform",
+        lambda docs: vectorised.append(len(docs)) or transform(docs),
+    )
+    assert {(t, c): small_classifier.evidence(t, c) for t in texts for c in CATEGORIES} == alone
+    assert vectorised == []
