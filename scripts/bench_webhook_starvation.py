@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -33,6 +34,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -155,16 +157,33 @@ def _phase(stack, url, texts, args, receivers, kind: str | None) -> dict:
 
 
 def run_layout(layout: str, args, model: tuple[str, str], texts: list[str], receivers) -> list:
+    rows = []
+    with _running(layout, args, model, texts, {}) as (stack, url):
+        for kind in (None, "fast", "slow"):
+            row = _phase(stack, url, texts, args, receivers, kind)
+            row["phase"] = f"{args.endpoints} {kind} receivers" if kind else "no webhooks"
+            rows.append(row)
+            if kind == "fast":
+                time.sleep(2)  # the fast phase's last deliveries finish before the slow one
+    return rows
+
+
+@contextlib.contextmanager
+def _running(
+    layout: str, args, model: tuple[str, str], texts: list[str], settings: dict[str, str]
+) -> Iterator[tuple[Stack, str]]:
+    """(stack, web URL) of a stack of its own (database, redis-server, gunicorn, args.workers
+    workers in `layout`), warmed up before any endpoint; stopped and dropped afterwards."""
     database_url = create_database()
     redis_server = procs.RedisServer().start()
     settings = {
         "SWEEP_INTERVAL_SECONDS": "0",
         "WEBHOOK_ALLOW_PRIVATE": "true",  # the receivers listen on 127.0.0.1
         "WEBHOOK_MAX_ENDPOINTS_PER_SITE": str(args.endpoints),
+        **settings,
     }
     stack = Stack(database_url, redis_server.url, *model, settings=settings).prepare()
     log = Path(stack.instance) / "workers.log"
-    rows = []
     try:
         url = stack.start_web(workers=args.web_workers)
         if layout == "shared":
@@ -174,17 +193,11 @@ def run_layout(layout: str, args, model: tuple[str, str], texts: list[str], rece
             _start_split(stack, args.workers, log)
         stack.wait_workers(args.workers)
         measure_rate(stack, url, texts, args.rate, 2)  # warm-up: caches, connection pools
-        for kind in (None, "fast", "slow"):
-            row = _phase(stack, url, texts, args, receivers, kind)
-            row["phase"] = f"{args.endpoints} {kind} receivers" if kind else "no webhooks"
-            rows.append(row)
-            if kind == "fast":
-                time.sleep(2)  # the fast phase's last deliveries finish before the slow one
+        yield stack, url
     finally:
         stack.stop()
         redis_server.kill()
         drop_database(database_url)
-    return rows
 
 
 def _start_split(stack: Stack, workers: int, log: Path) -> None:
@@ -199,22 +212,11 @@ def _start_split(stack: Stack, workers: int, log: Path) -> None:
 def run_sites(failures: str, args, model: tuple[str, str], texts: list[str], receivers) -> dict:
     """One stack (split layout) with WEBHOOK_BREAKER_FAILURES=failures: a site with slow
     receivers and a site with a fast one post at once; the fast site's delivery latency."""
-    database_url = create_database()
-    redis_server = procs.RedisServer().start()
     settings = {
-        "SWEEP_INTERVAL_SECONDS": "0",
-        "WEBHOOK_ALLOW_PRIVATE": "true",
-        "WEBHOOK_MAX_ENDPOINTS_PER_SITE": str(args.endpoints),
         "WEBHOOK_TIMEOUT_SECONDS": str(args.timeout),
         "WEBHOOK_BREAKER_FAILURES": failures,
     }
-    stack = Stack(database_url, redis_server.url, *model, settings=settings).prepare()
-    log = Path(stack.instance) / "workers.log"
-    try:
-        url = stack.start_web(workers=args.web_workers)
-        _start_split(stack, args.workers, log)
-        stack.wait_workers(args.workers)
-        measure_rate(stack, url, texts, args.rate, 2)  # warm-up, before any endpoint
+    with _running("split", args, model, texts, settings) as (stack, url):
         fast_key = _new_site(stack, "Fast News")
         hooks = [(stack.site_key, receivers.url("slow", n)) for n in range(args.endpoints)]
         for key, hook_url in [*hooks, (fast_key, receivers.url("fast", 0))]:
@@ -223,10 +225,6 @@ def run_sites(failures: str, args, model: tuple[str, str], texts: list[str], rec
         row = _two_sites(url, texts, args, stack.site_key, fast_key, receivers)
         row["slow_attempts"] = receivers.seen["slow"] - slow_before
         row["pending"] = _deliveries(stack).get("pending", 0)
-    finally:
-        stack.stop()
-        redis_server.kill()
-        drop_database(database_url)
     return row
 
 

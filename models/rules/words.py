@@ -17,10 +17,9 @@ several words matches that sequence of words.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from models.normalize import Normalized, normalize
@@ -214,47 +213,39 @@ MAX_MATCHERS = 64
 MAX_DIGESTS = 2 * MAX_MATCHERS
 
 
-class _MatcherCache:
-    def __init__(self) -> None:
-        self.matchers: OrderedDict[str, WordMatcher] = OrderedDict()
-        self.digests: OrderedDict[tuple[str, ...], str] = OrderedDict()
-        self.lock = threading.Lock()
+class _ContentKey(str):
+    """A list's content_key that carries the list's distinct entries, sorted: the matcher cache
+    is keyed (hashed, compared) on the digest alone and builds from the entries."""
 
-    def get(self, entries: tuple[str, ...]) -> WordMatcher:
-        with self.lock:
-            key = self.digests.get(entries)
-        if key is None:
-            key = content_key(entries)
-        with self.lock:
-            self.digests[entries] = key
-            self.digests.move_to_end(entries)
-            while len(self.digests) > MAX_DIGESTS:
-                self.digests.popitem(last=False)
-            found = self.matchers.get(key)
-            if found is not None:
-                self.matchers.move_to_end(key)
-                return found
-        # Built outside the lock: two threads may build the same list once each, and one is kept.
-        built = WordMatcher(tuple(sorted(set(entries))))
-        with self.lock:
-            built = self.matchers.setdefault(key, built)
-            self.matchers.move_to_end(key)
-            while len(self.matchers) > MAX_MATCHERS:
-                self.matchers.popitem(last=False)
-        return built
+    entries: tuple[str, ...]
 
 
-_cache = _MatcherCache()
+@functools.lru_cache(maxsize=MAX_DIGESTS)
+def _key_of(entries: tuple[str, ...]) -> _ContentKey:
+    distinct = tuple(sorted(set(entries)))
+    key = _ContentKey(_digest(distinct))
+    key.entries = distinct
+    return key
+
+
+@functools.lru_cache(maxsize=MAX_MATCHERS)
+def _compiled(key: _ContentKey) -> WordMatcher:
+    # Two threads may build the same list once each (lru_cache does not lock around a build).
+    return WordMatcher(key.entries)
+
+
+def _digest(distinct: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(distinct).encode()).hexdigest()
 
 
 def content_key(entries: tuple[str, ...]) -> str:
     """The sha256 of a list's distinct entries, whatever their order."""
-    return hashlib.sha256("\n".join(sorted(set(entries))).encode()).hexdigest()
+    return _digest(tuple(sorted(set(entries))))
 
 
 def matcher_for(entries: tuple[str, ...]) -> WordMatcher:
     """The compiled matcher of a list (one of at most MAX_MATCHERS kept per process)."""
-    return _cache.get(entries)
+    return _compiled(_key_of(entries))
 
 
 def find_words(

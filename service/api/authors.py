@@ -60,8 +60,19 @@ def put_author(author_id: str):
     return jsonify(view)
 
 
+def usable_author_id(author_id: object) -> bool:
+    """Whether a stored comment can have this author id: a non-empty string of at most
+    MAX_AUTHOR_ID_CHARS that the database can store (PostgreSQL refuses a NUL in a query
+    parameter). Anything else names no author, and is looked up nowhere."""
+    return (
+        isinstance(author_id, str)
+        and 0 < len(author_id) <= MAX_AUTHOR_ID_CHARS
+        and storable_text(author_id)
+    )
+
+
 def _check_id(author_id: str) -> None:
-    if len(author_id) > MAX_AUTHOR_ID_CHARS or not storable_text(author_id):
+    if not usable_author_id(author_id):
         raise Problem(404, "Not Found", "No author can have this id.")
 
 

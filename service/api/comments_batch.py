@@ -18,7 +18,7 @@ from service.http import conventions
 from service.http.auth import require_site
 from service.http.parsing import MAX_FIELDS, json_body
 from service.http.problems import Problem, problem_body
-from service.storage import db, store
+from service.storage import db, site_settings, store
 
 
 @bp.url_value_preprocessor
@@ -39,7 +39,9 @@ def post_comments_batch():
     conventions.charge_more(len(bodies))
     items = batch_items.store_batch(site["id"], bodies)
     with db.engine().connect() as conn:
-        results = [_answer(conn, item) for item in items]
+        # Once per batch: a repeated held or rejected comment's statement names it.
+        appeal_url = site_settings.get(conn, site["id"])["appeal_url"]
+        results = [_answer(conn, item, appeal_url) for item in items]
     counts = {"created": 0, "repeated": 0, "failed": 0}
     for result in results:
         kind = {202: "created", 200: "repeated"}.get(result["status"], "failed")
@@ -66,7 +68,7 @@ def _comments_list(body: dict[str, Any]) -> list[Any]:
     return comments
 
 
-def _answer(conn, item: batch_items.Item) -> dict[str, Any]:
+def _answer(conn, item: batch_items.Item, appeal_url: str | None) -> dict[str, Any]:
     """One item's answer: what POST /v1/comments would have answered for it alone (no wait)."""
     status = 202
     if item.outcome == batch_items.REPEAT:
@@ -83,4 +85,5 @@ def _answer(conn, item: batch_items.Item) -> dict[str, Any]:
             "problem": problem_body(problem.status, problem.title, problem.detail, problem.errors),
         }
     # A new comment's view needs no query; a repeated one reads its decision.
-    return {"index": item.index, "status": status, "comment": store.comment_view(conn, item.row)}
+    view = store.comment_view(conn, item.row, appeal_url)
+    return {"index": item.index, "status": status, "comment": view}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, url_for
 
 from service.api import bp
+from service.api.authors import usable_author_id
 from service.api.comments import external_id_arg
 from service.http.auth import require_site
 from service.http.problems import Problem
@@ -48,7 +49,7 @@ def erase_author(author_id: str):
     """Erase every comment of this author on the key's site (a reader's right to erasure)."""
     site = require_site()
     job = None
-    if len(author_id) <= 200:  # longer than any stored author id
+    if usable_author_id(author_id):  # else no stored comment has it
         job = erasure_jobs.erase_author(
             current_app.extensions["db_engine"], broker.connection(), site["id"], author_id
         )

@@ -35,7 +35,7 @@ def list_webhooks():
     site = require_site()
     with db.engine().connect() as conn:
         endpoints = webhooks.list_endpoints(conn, site["id"])
-    paused = _paused([e["id"] for e in endpoints])
+    paused = webhooks.paused_until([e["id"] for e in endpoints])
     return jsonify({"webhooks": [webhooks.endpoint_view(e, paused=paused) for e in endpoints]})
 
 
@@ -44,7 +44,7 @@ def get_webhook(endpoint_id: str):
     site = require_site()
     with db.engine().connect() as conn:
         endpoint = _own_endpoint(conn, site, endpoint_id)
-    return jsonify(webhooks.endpoint_view(endpoint, paused=_paused([endpoint_id])))
+    return jsonify(webhooks.endpoint_view(endpoint, paused=webhooks.paused_until([endpoint_id])))
 
 
 @bp.delete("/<endpoint_id>")
@@ -65,7 +65,9 @@ def rotate_webhook_secret(endpoint_id: str):
         endpoint = _own_endpoint(conn, site, endpoint_id)
         secret = webhooks.rotate_secret(conn, endpoint, keep)
         endpoint = _own_endpoint(conn, site, endpoint_id)
-    view = webhooks.endpoint_view(endpoint, with_secret=True, paused=_paused([endpoint_id]))
+    view = webhooks.endpoint_view(
+        endpoint, with_secret=True, paused=webhooks.paused_until([endpoint_id])
+    )
     view["secret"] = secret
     view["previous_secret_expires_at"] = db.isoformat(endpoint["previous_expires_at"])
     return jsonify(view)
@@ -92,10 +94,6 @@ def redeliver(endpoint_id: str, delivery_id: str):
     if not webhooks.enqueue_delivery(webhooks.transport(), delivery_id):
         raise Problem(503, "Service Unavailable", "The queue is unreachable; try again soon.")
     return jsonify({"id": delivery_id, "status": "pending"}), 202
-
-
-def _paused(endpoint_ids: list[str]) -> dict[str, float]:
-    return webhooks.paused_until(current_app.extensions["redis"], current_app.config, endpoint_ids)
 
 
 def _own_endpoint(conn, site: dict[str, Any], endpoint_id: str) -> dict[str, Any]:

@@ -36,12 +36,12 @@ def sweep(grace: float | None) -> None:
 def purge(dry_run: bool) -> None:
     """Erase comment texts, and Perspective requests' texts, past their site's retention period
     (as the workers do hourly)."""
-    counts = retention.purge(db.engine(), broker.connection(), dry_run=dry_run)
+    purged = retention.purge_all(db.engine(), broker.connection(), dry_run=dry_run)
+    counts, scored = purged["comments"], purged["scored_texts"]
     verb = "would erase" if dry_run else "erased"
     for site_id, n in counts.items():
         click.echo(f"{site_id}\t{n}")
     click.echo(f"{verb} the texts of {sum(counts.values())} comments in {len(counts)} sites")
-    scored = retention.purge_scored_texts(db.engine(), dry_run=dry_run)
     click.echo(
         f"{'would delete' if dry_run else 'deleted'} {sum(scored.values())} texts sent to the "
         f"Perspective-compatible API in {len(scored)} sites"

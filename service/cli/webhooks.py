@@ -52,9 +52,7 @@ def list_(site_id: str) -> None:
     with db.engine().connect() as conn:
         _require_site(conn, site_id)
         endpoints = webhooks.list_endpoints(conn, site_id)
-    paused = webhooks.paused_until(
-        current_app.extensions["redis"], current_app.config, [e["id"] for e in endpoints]
-    )
+    paused = webhooks.paused_until([e["id"] for e in endpoints])
     for e in endpoints:
         view = webhooks.endpoint_view(e, paused=paused)
         until = f"\tpaused until {view['paused_until']}" if view["paused_until"] else ""

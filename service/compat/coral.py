@@ -19,9 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
 
-from service.api.authors import MAX_AUTHOR_ID_CHARS
+from service.api.authors import usable_author_id
 from service.http.auth import require_site
-from service.http.parsing import FieldErrors, json_body, storable_text
+from service.http.parsing import FieldErrors, json_body
 from service.http.problems import Problem
 from service.storage import authors, credentials, db
 from service.storage.credentials import MAX_GRACE_SECONDS
@@ -146,11 +146,7 @@ def _without_scores(standing: str):
 def _standing(conn: sa.Connection, site_id: str, author: Any) -> str:
     """The standing of Coral's `author.id` on the site ("" for none, or no usable id)."""
     author_id = author.get("id") if isinstance(author, dict) else None
-    if (
-        not isinstance(author_id, str)
-        or not 0 < len(author_id) <= MAX_AUTHOR_ID_CHARS
-        or not storable_text(author_id)  # PostgreSQL refuses a NUL in a query parameter
-    ):
+    if not usable_author_id(author_id):
         return ""
     found = authors.get_standing(conn, site_id, author_id)
     return found["standing"] if found else ""

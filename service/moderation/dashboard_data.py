@@ -55,12 +55,12 @@ def appeal_counts(conn: sa.Connection, site_ids: list[str], since: datetime) -> 
     """Appeals filed in the window, and those decided in it: upheld or reversed."""
     a = appeals.appeals.c
     filed = conn.execute(
-        sa.select(sa.func.count()).where(a.site_id.in_(site_ids), a.created_at >= since)
+        sa.select(sa.func.count()).where(a.site_id.in_(site_ids), appeals.filed_since(since))
     ).scalar_one()
     decided = dict.fromkeys(appeals.DECIDED, 0)
     rows = conn.execute(
         sa.select(a.status, sa.func.count())
-        .where(a.site_id.in_(site_ids), a.decided_at >= since, a.status.in_(appeals.DECIDED))
+        .where(a.site_id.in_(site_ids), appeals.settled_since(since))
         .group_by(a.status)
     )
     for status, count in rows:

@@ -190,10 +190,10 @@ def _appeals(conn: sa.Connection, site_ids: list[str], since: datetime, value: s
     """As `dashboard_data.appeal_counts` counts them: filed in the window, or decided in it."""
     a = appeals.appeals
     if value == "filed":
-        where = [a.c.site_id.in_(site_ids), a.c.created_at >= since]
+        where = [a.c.site_id.in_(site_ids), appeals.filed_since(since)]
     else:
         wanted = appeals.DECIDED if value == "decided" else (value,)
-        where = [a.c.site_id.in_(site_ids), a.c.decided_at >= since, a.c.status.in_(wanted)]
+        where = [a.c.site_id.in_(site_ids), appeals.settled_since(since, wanted)]
     total = conn.execute(sa.select(sa.func.count()).select_from(a).where(*where)).scalar_one()
     return Listed(total, _appeal_items(conn, where))
 

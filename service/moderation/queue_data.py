@@ -170,6 +170,12 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
     reported = open_reports(conn, ids)
     appealed = _open_appeals(conn, ids)
     site_policies = wording.site_policies(conn, {r["site_id"] for r in rows})
+    # Once per site on the page, not per row: every comment of the site shares it.
+    warnings = {
+        site_id: wording.policy_warning(effective.invalid, sites.get(site_id, ""))
+        for site_id, effective in site_policies.items()
+        if effective.invalid
+    }
     items = []
     for row in rows:
         reasons = row["reasons"] or []
@@ -185,11 +191,7 @@ def _enrich(conn: sa.Connection, rows: list[dict], sites: dict[str, str]) -> lis
                 "id": row["id"],
                 "site_id": row["site_id"],
                 "site_name": sites.get(row["site_id"], row["site_id"]),
-                "policy_warning": (
-                    wording.policy_warning(effective.invalid, sites.get(row["site_id"], ""))
-                    if effective.invalid
-                    else None
-                ),
+                "policy_warning": warnings.get(row["site_id"]),
                 "segments": _segments(row, reasons),
                 "reasons": labelled,
                 "strongest": strongest_guideline(reasons),

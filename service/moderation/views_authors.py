@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 
 from models.guidelines import GUIDELINES
-from service.api.authors import MAX_AUTHOR_ID_CHARS
+from service.api.authors import usable_author_id
 from service.http.parsing import storable_text
 from service.http.problems import Problem
 from service.http.url_ids import OPAQUE
@@ -83,7 +83,7 @@ def set_standing(site_id: str, author_id: str):
 
 def _check(site_id: str, author_id: str):
     user = sessions.current_user()
-    if not user.may_see(site_id) or len(author_id) > MAX_AUTHOR_ID_CHARS:
+    if not user.may_see(site_id) or not usable_author_id(author_id):
         raise Problem(404, "Not Found", "No such author in your sites.")
     return user
 

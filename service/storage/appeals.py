@@ -9,6 +9,7 @@ of the comment withdraws it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -154,6 +155,17 @@ def guideline_of(reasons: list[dict[str, Any]] | None) -> str:
     return main_guideline(reasons or []) or "none"
 
 
+def filed_since(since: datetime) -> sa.ColumnElement[bool]:
+    """An appeal in a window (the dashboard's): filed since `since`."""
+    return appeals.c.created_at >= since
+
+
+def settled_since(since: datetime, outcomes: Sequence[str] = DECIDED) -> sa.ColumnElement[bool]:
+    """An appeal settled in a window: decided since `since` with one of these outcomes (upheld
+    or reversed by a moderator; a withdrawn one was not settled)."""
+    return sa.and_(appeals.c.decided_at >= since, appeals.c.status.in_(outcomes))
+
+
 def touched_since(
     conn: sa.Connection, site_ids: list[str], since: datetime
 ) -> list[dict[str, Any]]:
@@ -161,7 +173,7 @@ def touched_since(
     `filed` and `decided` (whether each happened in the window); oldest first."""
     d = db.decisions
     a = appeals.c
-    filed, decided = a.created_at >= since, sa.and_(a.decided_at >= since, a.status.in_(DECIDED))
+    filed, decided = filed_since(since), settled_since(since)
     rows = conn.execute(
         sa.select(a.id, a.status, d.c.reasons, filed.label("filed"), decided.label("decided"))
         .join(d, d.c.id == a.decision_id)

@@ -4,8 +4,9 @@ What goes: the text of every revision, the author's name, the article title, the
 quotes (their offsets stay) and rule details in every decision's reasons (machine, shadow and
 moderator), moderator notes, readers' report and appeal reasons (and the appeal's note), the
 same fields in the stored webhook bodies (whose statements of reasons, which quote, are dropped),
-and the site's Perspective-compatible requests (comments:analyze, comments:suggestscore) of the
-same text: those carry no author, so the text itself is what ties them to the comment.
+and, on a deletion, the site's Perspective-compatible requests (comments:analyze,
+comments:suggestscore) of the same text: those carry no author, so the text itself is what ties
+them to the comment (an expiry leaves them to retention, which counts their own period).
 What stays: ids, timestamps, statuses, and each decision's action, guideline, scores, model and
 moderator, so counts, the audit trail and the model's track record stay true.
 
@@ -46,7 +47,10 @@ def erase_comments(conn: sa.Connection, comment_ids: Sequence[str], state: str) 
     ids = list(conn.execute(sa.select(c.c.id).where(c.c.id.in_(list(comment_ids)), due)).scalars())
     if not ids:
         return []
-    _erase_scored_copies(conn, ids)
+    if state == lifecycle.DELETED:
+        # An expiry leaves the copies to retention.purge_scored_texts, which deletes them by
+        # their own age (each was sent before the comment, or counts its period from later).
+        _erase_scored_copies(conn, ids)
     now = db.utcnow()
     conn.execute(
         c.update()

@@ -38,26 +38,6 @@ def get(conn: sa.Connection, site_id: str) -> dict[str, Any]:
     return {**SETTINGS_DEFAULTS, **(stored or {})}
 
 
-# conn.info outlives a transaction (it belongs to the pooled database connection), so the cache
-# there is tagged with the transaction it was read in and starts afresh in the next one.
-_CACHE_KEY = "site_settings_by_transaction"
-
-
-def get_once(conn: sa.Connection, site_id: str) -> dict[str, Any]:
-    """`get`, read once per site per transaction: a webhook fan-out builds the views of a whole
-    batch of comments in one transaction, and each held comment's statement names the site's
-    appeal URL. A change made through `update` in the same transaction is seen."""
-    held = conn.info.get(_CACHE_KEY)
-    transaction = conn.get_transaction()
-    if transaction is None or held is None or held[0] is not transaction:
-        settings = get(conn, site_id)  # begins the transaction when none had begun
-        conn.info[_CACHE_KEY] = (conn.get_transaction(), {site_id: settings})
-        return dict(settings)
-    if site_id not in held[1]:
-        held[1][site_id] = get(conn, site_id)
-    return dict(held[1][site_id])
-
-
 def all_sites(conn: sa.Connection) -> dict[str, dict[str, Any]]:
     """Every site's settings (defaults for a site that set none), by site id."""
     stored = dict(conn.execute(sa.select(site_settings.c.site_id, site_settings.c.settings)).all())
@@ -78,7 +58,4 @@ def update(conn: sa.Connection, site_id: str, changes: dict[str, Any]) -> dict[s
         .on_conflict_do_update(index_elements=["site_id"], set_=values)
     )
     conn.execute(statement)
-    held = conn.info.get(_CACHE_KEY)
-    if held is not None:
-        held[1].pop(site_id, None)
     return {**SETTINGS_DEFAULTS, **merged}

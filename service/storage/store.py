@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,13 +113,27 @@ def _drop_decisions(conn: sa.Connection, decision_ids: list[int]) -> None:
     conn.execute(db.decisions.delete().where(db.decisions.c.id.in_(decision_ids)))
 
 
-def comment_view(conn: sa.Connection, comment: dict) -> dict[str, Any]:
-    """The comment as the API shows it to its site."""
+class Unread(Enum):
+    """comment_view's appeal_url when its caller did not read the site's setting."""
+
+    SETTING = "read the site's setting"
+
+
+def comment_view(
+    conn: sa.Connection, comment: dict, appeal_url: str | Unread | None = Unread.SETTING
+) -> dict[str, Any]:
+    """The comment as the API shows it to its site.
+
+    A held or rejected comment's statement names the site's appeal URL: a caller that views
+    many comments of a site (a webhook fan-out, a batch) reads it once and passes it; otherwise
+    it is read here, only when a statement needs it.
+    """
     decision = get_decision(conn, comment["decision_id"])
     decision_json = decision_view(decision) if decision else None
     if decision is not None and decision["action"] in ("hold", "reject"):
-        url = site_settings.get_once(conn, comment["site_id"])["appeal_url"]
-        decision_json["statement"] = statements.statement(comment, decision, url)
+        if appeal_url is Unread.SETTING:
+            appeal_url = site_settings.get(conn, comment["site_id"])["appeal_url"]
+        decision_json["statement"] = statements.statement(comment, decision, appeal_url)
     appeal = None
     # Only a decided or an edited comment can have been appealed: a new one (the POST, the hot
     # path) costs no query.

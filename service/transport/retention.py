@@ -7,7 +7,8 @@ expires after one interval lets only one process run per period. Ops can run it 
 storage.erasure) but marks texts "expired": the comment and its decision stay readable (200).
 The texts sent to the Perspective-compatible API (comments:analyze without doNotStore, and
 comments:suggestscore) follow the same per-site period, counted from when they were sent; they
-are rows of text and scores only, so they are deleted.
+are rows of text and scores only, so they are deleted (by their own age: an expiring comment
+does not take a copy sent later with it, as a deletion does). `purge_all` does both.
 """
 
 from __future__ import annotations
@@ -94,6 +95,18 @@ def purge_scored_texts(
     return counts
 
 
+def purge_all(
+    engine: Engine, conn: redis.Redis, *, now: datetime | None = None, dry_run: bool = False
+) -> dict[str, dict[str, int]]:
+    """The whole purge, periodic or by hand: the Perspective requests' texts past their period
+    (purge_scored_texts), then the comments' (purge); {"scored_texts": {site id: how many},
+    "comments": {site id: how many}} (would be, with dry_run)."""
+    return {
+        "scored_texts": purge_scored_texts(engine, now=now, dry_run=dry_run),
+        "comments": purge(engine, conn, now=now, dry_run=dry_run),
+    }
+
+
 def _purge_site(engine: Engine, conn: redis.Redis, query: sa.Select) -> int:
     total = 0
     while True:
@@ -112,12 +125,12 @@ def lock_key(queue_name: str) -> str:
 
 
 def purge_if_due(engine: Engine, conn: redis.Redis, config: dict[str, Any]) -> dict | None:
-    """Purge unless another process did within the interval; None when it was not our turn."""
+    """`purge_all` unless another process purged within the interval; None when it was not
+    our turn."""
     interval = max(1, round(float(config["RETENTION_INTERVAL_SECONDS"])))
     if not conn.set(lock_key(config["QUEUE_NAME"]), uuid.uuid4().hex, nx=True, ex=interval):
         return None
-    purge_scored_texts(engine)
-    return purge(engine, conn)
+    return purge_all(engine, conn)
 
 
 def start_thread(

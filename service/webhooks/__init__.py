@@ -201,15 +201,18 @@ def endpoint_view(
     return view
 
 
-def paused_until(conn: redis.Redis, config: Any, endpoint_ids: list[str]) -> dict[str, float]:
+def paused_until(endpoint_ids: list[str]) -> dict[str, float]:
     """Epoch seconds until which each endpoint whose breaker is open waits (service.webhooks.
-    breaker); empty when Redis does not answer, so reading endpoints never depends on it."""
+    breaker), read from the current app's Redis (the API's and the CLI's views); empty when
+    Redis does not answer, so reading endpoints never depends on it."""
     if not endpoint_ids:
         return {}
+    config = current_app.config
+    circuit = breaker.Breaker.from_config(
+        current_app.extensions["redis"], config, job_timeout(config)
+    )
     try:
-        return breaker.Breaker.from_config(conn, config, job_timeout(config)).paused_until(
-            endpoint_ids
-        )
+        return circuit.paused_until(endpoint_ids)
     except RedisError:
         return {}
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from service import webhooks
-from service.storage import authors, db, store
+from service.storage import authors, db, site_settings, store
 from service.storage.integrations import webhook_deliveries
 from service.transport import events
 
@@ -44,11 +44,17 @@ def write_deliveries(
         site_id: [e for e in webhooks.list_endpoints(conn, site_id) if event_type in e["events"]]
         for site_id in {site_id for site_id, _ in refs}
     }
+    # Read once per site, not per comment: each held or rejected one's statement names it.
+    appeal_urls = {
+        site_id: site_settings.get(conn, site_id)["appeal_url"]
+        for site_id, endpoints in wanted.items()
+        if endpoints and event_type != "author.updated"
+    }
     ids: list[str] = []
     for site_id, subject_id in refs:
         if not wanted[site_id]:
             continue
-        data = _event_data(conn, event_type, site_id, subject_id)
+        data = _event_data(conn, event_type, site_id, subject_id, appeal_urls.get(site_id))
         if data is None:
             continue
         body = json.dumps(
@@ -64,14 +70,14 @@ def write_deliveries(
 
 
 def _event_data(
-    conn: sa.Connection, event_type: str, site_id: str, subject_id: str
+    conn: sa.Connection, event_type: str, site_id: str, subject_id: str, appeal_url: str | None
 ) -> dict[str, Any] | None:
     """The body's `data`: the author as `GET /v1/authors/<id>` shows it, or the comment as
     `GET /v1/comments/<id>` does (None when it is gone)."""
     if event_type == "author.updated":
         return authors.author_view(conn, site_id, subject_id)
     comment = store.get_comment(conn, subject_id, site_id=site_id)
-    return store.comment_view(conn, comment) if comment is not None else None
+    return store.comment_view(conn, comment, appeal_url) if comment is not None else None
 
 
 def queue_deliveries(transport: webhooks.Transport, delivery_ids: Sequence[str]) -> int:

@@ -123,7 +123,7 @@ def test_at_most_max_matchers_compiled_matchers_stay_alive() -> None:
     alive = [i for i, ref in enumerate(refs) if ref() is not None]
     assert len(alive) == MAX_MATCHERS
     assert alive == list(range(40, MAX_MATCHERS + 40))  # the least recently used went first
-    assert len(words._cache.digests) <= MAX_DIGESTS
+    assert words._key_of.cache_info().currsize <= MAX_DIGESTS
 
 
 def test_a_list_used_again_keeps_its_matcher_past_newer_lists() -> None:

@@ -10,6 +10,7 @@ from flask import Flask
 
 from tests.helpers.apps import make_site
 from tests.helpers.comments import auth, comment_body, post
+from tests.helpers.moderation import login, make_user
 
 ODD_IDS = [
     "wp/1234",
@@ -63,3 +64,20 @@ def test_a_prefix_of_an_id_with_a_slash_is_another_author(app: Flask, client) ->
 def test_an_empty_author_id_is_not_a_route(app: Flask, client) -> None:
     _, key = make_site(app)
     assert client.get("/v1/authors/", headers=auth(key)).status_code == 404
+
+
+def test_an_id_no_author_can_have_is_404_in_the_api_and_the_author_panel(
+    app: Flask, client
+) -> None:
+    """One rule (usable_author_id) for every route that looks an author up: an id longer than
+    any stored one is looked up nowhere. (A NUL in a path is refused before any route.)"""
+    author_id = "x" * 201
+    app.config["SESSION_COOKIE_SECURE"] = False
+    site_id, key = make_site(app)
+    url = _url(author_id, encode_slash=True)
+    assert client.get(url, headers=auth(key)).status_code == 404
+    assert client.put(url, json={"standing": "banned"}, headers=auth(key)).status_code == 404
+    assert client.delete(url, headers=auth(key)).status_code == 404
+    login(client, "mod", make_user(app, "mod", sites=[site_id]))
+    panel = f"/queue/api/authors/{site_id}/{quote(author_id, safe='')}"
+    assert client.get(panel).status_code == 404

@@ -12,7 +12,7 @@ from flask import Flask
 from service.storage import db
 from service.storage.integrations import analyzed_texts, suggested_scores
 from service.transport import retention
-from tests.helpers.apps import make_site
+from tests.helpers.apps import make_site, work_queue
 from tests.helpers.comments import auth, comment_body, post
 from tests.helpers.erasure import SECRET_TEXT, text_left
 
@@ -111,3 +111,29 @@ def test_retention_deletes_requests_past_the_sites_period(app: Flask, client) ->
         "ancient suggested",
     }
     assert retention.purge_scored_texts(engine) == {}
+
+
+def test_an_expiring_comment_leaves_a_copy_to_its_own_period(client, sync_worker) -> None:
+    """Retention deletes the copies of an expired text by their age, once (purge_all): a copy
+    sent within the period stays, unlike on a deletion."""
+    app = client.application
+    site_id, key = make_site(app)
+    client.patch("/v1/site/settings", json={"text_retention_days": 30}, headers=auth(key))
+    _analyze(client, key, SECRET_TEXT)  # sent before the comment: past the period below
+    created = post(client, key, comment_body("c-1", SECRET_TEXT)).json
+    work_queue(app)
+    engine = app.extensions["db_engine"]
+    long_ago = db.utcnow() - timedelta(days=40)
+    with engine.begin() as conn:
+        conn.execute(analyzed_texts.update().values(created_at=long_ago))
+        conn.execute(
+            db.decisions.update()
+            .where(db.decisions.c.comment_id == created["id"])
+            .values(created_at=long_ago)
+        )
+    _analyze(client, key, SECRET_TEXT)  # sent again today: kept for its own 30 days
+    purged = retention.purge_all(engine, app.extensions["redis"])
+    assert purged == {"scored_texts": {site_id: 1}, "comments": {site_id: 1}}
+    assert _kept(app) == [("analyzed_texts", site_id, SECRET_TEXT)]
+    view = client.get(f"/v1/comments/{created['id']}", headers=auth(key)).json
+    assert view["text_state"] == "expired"

@@ -58,6 +58,23 @@ def test_the_queue_shows_a_warning_and_default_wording_for_an_invalid_policy(
     assert len(logged) == 1 and "version 1 no longer validates" in logged[0].getMessage()
 
 
+def test_the_queue_warns_once_per_broken_site_however_many_of_its_comments(
+    server_app: Flask,
+) -> None:
+    server_app.config["SESSION_COOKIE_SECURE"] = False
+    broken, _ = make_site(server_app, "Broken Policy News")
+    fine, _ = make_site(server_app, "Fine News")
+    admin = make_user(server_app, "boss", role="admin")
+    for site in (broken, broken, broken, fine):
+        held_comment(server_app, site, "You are an idiot")
+    _store_raw(server_app, broken, HOLD_ABOVE_REJECT)
+    client = server_app.test_client()
+    login(client, "boss", admin)
+    page = client.get("/queue").get_data(as_text=True)
+    assert page.count("no longer validates") == 1
+    assert "Broken Policy News&#39;s policy (version 1)" in page
+
+
 def test_the_queue_has_no_warning_for_a_valid_policy(server_app: Flask) -> None:
     server_app.config["SESSION_COOKIE_SECURE"] = False
     site, _ = make_site(server_app, "Fine News")

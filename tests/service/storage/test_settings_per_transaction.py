@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from service.storage import db, site_settings, store
+from service.storage import site_settings, store
 from service.storage.integrations import webhook_deliveries
 from tests.helpers.apps import build_app, make_site, teardown
 from tests.helpers.comments import auth
@@ -70,22 +70,38 @@ def test_a_batch_of_decided_comments_reads_each_sites_settings_once(hook_app: Fl
             assert data == store.comment_view(conn, store.get_comment(conn, comment_id))
 
 
-def test_a_change_in_the_same_transaction_is_seen(hook_app: Flask) -> None:
-    site_id, _ = make_site(hook_app)
-    with hook_app.app_context(), db.engine().begin() as conn:
-        assert site_settings.get_once(conn, site_id)["appeal_url"] is None
-        site_settings.update(conn, site_id, {"appeal_url": APPEAL})
-        assert site_settings.get_once(conn, site_id)["appeal_url"] == APPEAL
-    with hook_app.app_context(), db.engine().begin() as conn:
-        assert site_settings.get_once(conn, site_id)["appeal_url"] == APPEAL
-
-
-def test_the_next_transaction_reads_a_change_made_elsewhere(hook_app: Flask) -> None:
-    site_id, _ = make_site(hook_app)
+def test_a_change_earlier_in_the_fan_outs_transaction_is_in_its_statements(
+    hook_app: Flask,
+) -> None:
+    site_id, key = make_site(hook_app)
+    register(hook_app.test_client(), key, "http://127.0.0.1:9/hook")
+    comment_id = held_comment(hook_app, site_id, action="reject")
     engine = hook_app.extensions["db_engine"]
+    with hook_app.app_context(), engine.begin() as conn:
+        site_settings.update(conn, site_id, {"appeal_url": APPEAL})
+        hook_app.extensions["events"].stage(conn, "comment.decided", [(site_id, comment_id)])
     with engine.connect() as conn:
-        assert site_settings.get_once(conn, site_id)["appeal_url"] is None
-        conn.commit()
-        with engine.begin() as other:
-            site_settings.update(other, site_id, {"appeal_url": APPEAL})
-        assert site_settings.get_once(conn, site_id)["appeal_url"] == APPEAL
+        payload = conn.execute(
+            sa.select(webhook_deliveries.c.payload).where(
+                webhook_deliveries.c.comment_id == comment_id
+            )
+        ).scalar_one()
+    assert json.loads(payload)["data"]["decision"]["statement"]["appeal"]["url"] == APPEAL
+
+
+def test_a_batch_reads_its_sites_settings_once_and_names_the_appeal_url(hook_app: Flask) -> None:
+    client = hook_app.test_client()
+    site_id, key = make_site(hook_app)
+    client.patch("/v1/site/settings", json={"appeal_url": APPEAL}, headers=auth(key))
+    texts = [f"You are an idiot, number {i}" for i in range(20)]
+    ids = [held_comment(hook_app, site_id, text, action="reject", external_id=f"x{i}")
+           for i, text in enumerate(texts)]  # fmt: skip
+    reads = _settings_reads(hook_app.extensions["db_engine"])
+    batch = [{"id": f"x{i}", "text": text, "article": {"id": "a1"}, "author": {"id": "u1"}}
+             for i, text in enumerate(texts)]  # fmt: skip
+    answer = client.post("/v1/comments:batch", json={"comments": batch}, headers=auth(key))
+    assert answer.status_code == 200, answer.json
+    assert answer.json["counts"]["repeated"] == len(ids)
+    assert len(reads) == 1  # not one per repeated rejection (20)
+    for result in answer.json["results"]:
+        assert result["comment"]["decision"]["statement"]["appeal"]["url"] == APPEAL
