@@ -11,6 +11,7 @@ The object holds only scikit-learn vectorizers and numpy arrays, so it pickles w
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -28,6 +29,8 @@ from models.normalize import ENTITY, Normalized, normalize
 from models.types import Span
 
 _WORD = re.compile(r"\S+")
+# Caches built while scoring, never saved with the model.
+_UNPICKLED = frozenset({"_word_analyzer", "_scored_rows", "_layout"})
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
 
@@ -119,6 +122,12 @@ def fold_text(text: str, identities: bool, concepts: bool, context: bool = False
     return concepts_mark(text) if concepts else text
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_word(word: str, identities: bool, concepts: bool) -> str:
+    # The evidence folds every word of a held comment on its own; words repeat across comments.
+    return fold_text(word, identities, concepts)
+
+
 class Classifier:
     def __init__(
         self,
@@ -155,6 +164,10 @@ class Classifier:
         """One word, or with `whole` a whole text, as the vectorisers see it."""
         # Models pickled before these steps existed lack the attributes: they take none of them.
         flags = self.__dict__
+        if not whole:
+            return _fold_word(
+                text, flags.get("fold_identities", False), flags.get("mark_concepts", False)
+            )
         return fold_text(
             text,
             flags.get("fold_identities", False),
@@ -163,6 +176,13 @@ class Classifier:
         )
 
     def features(self, normalised: Sequence[str]) -> sp.csr_matrix:
+        if len(normalised) == 1:
+            # Evidence for a comment the batch path just scored: its rows are at hand. Every
+            # step of the vectorisers works row by row, so its row equals a fresh transform.
+            index, words, chars = self.__dict__.get("_scored_rows", ({}, None, None))
+            row = index.get(normalised[0])
+            if row is not None:
+                return sp.hstack([words[row], chars[row]], format="csr")
         normalised = [self._fold(t, whole=True) for t in normalised]
         return sp.hstack(
             [
@@ -173,7 +193,7 @@ class Classifier:
         )
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_word_analyzer"}
+        return {k: v for k, v in self.__dict__.items() if k not in _UNPICKLED}
 
     def _one_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, tf-idf values) of one normalised text, without scipy.sparse.
@@ -207,10 +227,16 @@ class Classifier:
             return (vals @ self.coef[cols] + self.intercept).reshape(1, -1)
         # The two blocks are multiplied separately: stacking them costs a copy and an index
         # sort that took about a tenth of the batch time.
-        norm = [self._fold(normalize(t).text, whole=True) for t in texts]
+        normalised = [normalize(t).text for t in texts]
+        norm = [self._fold(t, whole=True) for t in normalised]
         n_word = len(self.word_vectorizer.vocabulary_)
-        z = self.word_vectorizer.transform(norm) @ self.coef[:n_word]
-        z += self.char_vectorizer.transform(norm) @ self.coef[n_word:]
+        words = self.word_vectorizer.transform(norm)
+        chars = self.char_vectorizer.transform(norm)
+        # Kept for `features` until the next batch: the evidence of the comments that reach a
+        # threshold is asked for right after (one tuple, replaced whole, never half-updated).
+        self._scored_rows = ({t: i for i, t in enumerate(normalised)}, words, chars)
+        z = words @ self.coef[:n_word]
+        z += chars @ self.coef[n_word:]
         return np.asarray(z) + self.intercept
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -236,39 +262,101 @@ class Classifier:
         (``char_wb``), so every feature lands on the words that produced it.
         """
         k = self.categories.index(category)
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm.text)]
-        if not words:
+        layout = self._word_layout(norm.text)
+        if layout is None:
             return []
-        x = self.features([norm.text])
+        words, columns, values, features, owners, shares = layout
+        # Each occurrence's share of its feature's contribution, added up per word in the same
+        # order as a loop over features and their occurrences would (the same sums, bit for bit).
+        weight = np.zeros(features.size)
+        if columns.size:  # a feature the whole text's folding hid has no weight
+            contrib = values * self.coef[columns, k]
+            at = np.minimum(np.searchsorted(columns, features), columns.size - 1)
+            weight = np.where(columns[at] == features, contrib[at], 0.0)
+        group = np.repeat(np.arange(features.size), np.diff(shares[1]))
+        totals = np.bincount(group, weights=shares[0], minlength=features.size)
+        score = np.bincount(
+            owners, weights=weight[group] * shares[0] / totals[group], minlength=len(words)
+        )
+        return [(a, b, s) for (a, b), s in zip(words, score.tolist(), strict=True)]
+
+    def _word_layout(self, text: str) -> tuple | None:
+        """Which word each feature occurrence of `text` belongs to, with its share; the part of
+        the evidence that is the same for every category, kept for the text asked last (a held
+        comment is often explained for two or three categories in a row)."""
+        cached = self.__dict__.get("_layout")
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        layout = self._build_layout(text)
+        self._layout = (text, layout)  # one tuple, replaced whole
+        return layout
+
+    def _build_layout(self, text: str) -> tuple | None:
+        found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        if not found:
+            return None
+        x = self._row(text)
+        order = np.argsort(x.indices, kind="stable")
+        columns, values = x.indices[order], x.data[order]
         n_word = len(self.word_vectorizer.vocabulary_)
-        contrib = (x.data * self.coef[x.indices, k]).tolist()
-        weight = dict(zip(x.indices.tolist(), contrib, strict=True))
         word_vocab = self.word_vectorizer.vocabulary_
         tok_re = re.compile(self.word_vectorizer.token_pattern)
-        # Collect each word's feature occurrences, then split each feature's weight evenly.
-        occurrences: dict[int, list[tuple[int, float]]] = {}
+        # Every occurrence in the order it is met: (feature, word index, share).
+        feats: list[int] = []
+        owners: list[int] = []
+        shares: list[float] = []
         tokens: list[tuple[int, str]] = []  # (word index, token)
-        for wi, (_, _, w) in enumerate(words):
+        for wi, (_, _, w) in enumerate(found):
             w = self._fold(w)  # folding per word equals folding the text (see identity.fold)
             for t in tok_re.findall(w):
                 tokens.append((wi, t))
-            for j in self.char_vectorizer.word_features(w).tolist():
-                occurrences.setdefault(j + n_word, []).append((wi, 1.0))
+            chars = self.char_vectorizer.word_features(w).tolist()
+            feats.extend(j + n_word for j in chars)
+            owners.extend([wi] * len(chars))
+            shares.extend([1.0] * len(chars))
         for i, (wi, t) in enumerate(tokens):
             j = word_vocab.get(t)
             if j is not None:
-                occurrences.setdefault(j, []).append((wi, 1.0))
+                feats.append(j)
+                owners.append(wi)
+                shares.append(1.0)
             if i + 1 < len(tokens):
                 j = word_vocab.get(f"{t} {tokens[i + 1][1]}")
                 if j is not None:
-                    occurrences.setdefault(j, []).extend([(wi, 0.5), (tokens[i + 1][0], 0.5)])
-        score = [0.0] * len(words)
-        for j, occ in occurrences.items():
-            total = sum(s for _, s in occ)
-            c = weight.get(j, 0.0)
-            for wi, share in occ:
-                score[wi] += c * share / total
-        return [(a, b, s) for (a, b, _), s in zip(words, score, strict=True)]
+                    feats.extend((j, j))
+                    owners.extend((wi, tokens[i + 1][0]))
+                    shares.extend((0.5, 0.5))
+        words = [(a, b) for a, b, _ in found]
+        if not feats:
+            empty = np.zeros(0, dtype=np.int64)
+            return words, columns, values, empty, empty, (np.zeros(0), np.zeros(1, dtype=int))
+        # Group the occurrences by feature, features in the order first met, each group in the
+        # order its occurrences were met (a stable sort on the rank of the feature's first one).
+        met = np.asarray(feats, dtype=np.int64)
+        unique, first, inverse = np.unique(met, return_index=True, return_inverse=True)
+        rank = np.empty(unique.size, dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(unique.size)
+        grouped = np.argsort(rank[inverse], kind="stable")
+        features = unique[np.argsort(first, kind="stable")]
+        counts = np.bincount(rank[inverse], minlength=unique.size)
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        owner = np.asarray(owners, dtype=np.int64)[grouped]
+        share = np.asarray(shares, dtype=np.float64)[grouped]
+        return words, columns, values, features, owner, (share, bounds)
+
+    def _row(self, text: str) -> sp.csr_matrix:
+        """The feature row of one normalised text: from the last batch when it was scored
+        there (sliced from its rows, without scipy's indexing), else vectorised now."""
+        index, words, chars = self.__dict__.get("_scored_rows", ({}, None, None))
+        row = index.get(text)
+        if row is None:
+            return self.features([text])
+        n_word = len(self.word_vectorizer.vocabulary_)
+        a, b = words.indptr[row], words.indptr[row + 1]
+        c, d = chars.indptr[row], chars.indptr[row + 1]
+        indices = np.concatenate([words.indices[a:b], chars.indices[c:d] + n_word])
+        data = np.concatenate([words.data[a:b], chars.data[c:d]])
+        return sp.csr_matrix((data, indices, [0, indices.size]), shape=(1, self.coef.shape[0]))
 
     def evidence(self, text: str, category: str, max_spans: int = 5) -> list[Span]:
         """Spans of the original text whose words pushed `category`'s score up most."""

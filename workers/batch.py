@@ -169,6 +169,7 @@ class _Attempts:
         rt.models_cpu_seconds += time.process_time() - scoring_cpu
         with rt.engine.connect() as conn:
             jobs.prefetch_repeats(rt, conn, comments)
+            jobs.prefetch_standings(rt, conn, comments)
             decided: dict[str, str] = {}  # statuses this batch gave, for author history
             return [
                 comment.decision_item(outcome)

@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable, Iterator
 
 from models.normalize import Normalized, normalize
-from models.policy import LanguageRule, LinksRule, Policy, ShoutingRule, ThreatsRule
+from models.policy import LanguageRule, Policy, ShoutingRule, ThreatsRule
 from models.rules import find_rules
 from models.rules.language import language_findings
-from models.rules.links import links_findings
+from models.rules.links import find_links
 from models.rules.personal import find_addresses, find_emails, find_phones
 from models.rules.repeats import fingerprint
 from models.rules.shouting import shouting_findings
@@ -111,12 +111,13 @@ def _words(text: str) -> object:
 # Each rule as the worker runs it, by name.
 RULES: dict[str, Callable[[str], object]] = {
     "normalize": normalize,
-    "links": lambda t: links_findings(t, LinksRule()),
-    "personal.phone": find_phones,
-    "personal.email": find_emails,
-    "personal.address": find_addresses,
-    "shouting": lambda t: shouting_findings(t, ShoutingRule()),
-    # Every pattern on every input: the word prefilter would skip shapes an attacker can reach.
+    # Every pattern on every input: a prefilter (a character or word the pattern needs) would
+    # skip patterns an attacker can reach by adding that character.
+    "links": lambda t: find_links(t, prefilter=False),
+    "personal.phone": lambda t: find_phones(t, prefilter=False),
+    "personal.email": lambda t: find_emails(t, prefilter=False),
+    "personal.address": lambda t: find_addresses(t, prefilter=False),
+    "shouting": lambda t: shouting_findings(t, ShoutingRule(), prefilter=False),
     "threats": lambda t: threat_findings(t, ThreatsRule(), _normalized(t), prefilter=False),
     "language": lambda t: language_findings(t, LanguageRule(allowed=("en",))),
     "language (model)": lambda t: language_findings(t, LanguageRule(allowed=("de", "fr"))),

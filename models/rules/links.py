@@ -47,6 +47,10 @@ _LINK = re.compile(
 _TRAILING = ".,;:!?'\")]}>"
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/?#\s]*@)?([^/?#:\s]+)", re.IGNORECASE)
 _SPELT_DOT = re.compile(_SPELT, re.IGNORECASE)
+# What every branch of _LINK needs somewhere: "://", a full stop before a label or TLD letter
+# ("www.", "example.com", "[.]" and "(.)" too), or a spelt-out "dot". Nine comments in ten have
+# none of them, and this search costs a tenth of the full pattern.
+_MAYBE_LINK = re.compile(r"\.[^\s.]|://|dot", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +61,16 @@ class Link:
     domain: str  # lowercase, without "www."
 
 
-def find_links(text: str) -> list[Link]:
+def find_links(text: str, *, prefilter: bool = True) -> list[Link]:
+    """Every link in `text`; `prefilter=False` runs the full pattern even on text without a
+    trace of one (the tests compare the two)."""
     # Full-width and other compatibility forms ("ｅｘａｍｐｌｅ．ｃｏｍ") fold to ASCII; NFKC
     # changes length only for rare characters, so fall back to the text as written when it does.
     folded = unicodedata.normalize("NFKC", text)
     if len(folded) != len(text):
         folded = text
+    if prefilter and not _MAYBE_LINK.search(folded):
+        return []
     links = []
     for m in _LINK.finditer(folded):
         start, end = m.span()

@@ -35,6 +35,10 @@ _EMAIL = re.compile(
     r"(?:\s*+(?:\(dot\)|\[dot\]|\.)\s*+|\s++dot\s++)(?:com|net|org|edu|gov|co\.uk|[a-z]{2})\b",
     re.IGNORECASE,
 )
+# What the e-mail forms need somewhere: an "@", or "at" spelt out ("(at)", "[at]", " at ").
+_MAYBE_EMAIL = re.compile(r"@|\(at\)|\[at\]|\sat\s", re.IGNORECASE)
+# Phone numbers and street addresses start with a digit (any script's: _ADDRESS's \d is Unicode).
+_DIGIT = re.compile(r"\d")
 # A plain "at" between ordinary words ("look at this dot com boom") is left to the stricter forms.
 _PLAIN_AT = re.compile(r"\sat\s", re.IGNORECASE)  # as "\s+at\s+", without rescanning
 
@@ -78,7 +82,9 @@ def _is_phone(candidate: str) -> bool:
     return 9 <= digits <= 11 and len(groups) <= 5
 
 
-def find_phones(text: str) -> list[tuple[int, int]]:
+def find_phones(text: str, *, prefilter: bool = True) -> list[tuple[int, int]]:
+    if prefilter and not _DIGIT.search(text):
+        return []
     found = []
     for m in _PHONE_CANDIDATE.finditer(text):
         if _is_phone(m.group()):
@@ -86,7 +92,9 @@ def find_phones(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def find_emails(text: str) -> list[tuple[int, int]]:
+def find_emails(text: str, *, prefilter: bool = True) -> list[tuple[int, int]]:
+    if prefilter and not _MAYBE_EMAIL.search(text):
+        return []
     found = []
     for m in _EMAIL.finditer(text):
         value = m.group()
@@ -96,7 +104,9 @@ def find_emails(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def find_addresses(text: str) -> list[tuple[int, int]]:
+def find_addresses(text: str, *, prefilter: bool = True) -> list[tuple[int, int]]:
+    if prefilter and not _DIGIT.search(text):
+        return []
     return [m.span() for m in _ADDRESS.finditer(text)]
 
 

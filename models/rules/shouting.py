@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -17,14 +18,17 @@ __all__ = ["caps_share", "shouting_findings"]
 _SHOUTED = re.compile(r"(?<![^\sa-z])[^\sa-zA-Z]*+[A-Z][^a-z]*[A-Z][^\sa-z]*")
 
 
-_ASCII_UPPER = re.compile(r"[A-Z]")
-_ASCII_LOWER = re.compile(r"[a-z]")
+_UPPER_BYTES = bytes(range(ord("A"), ord("Z") + 1))
+_LOWER_BYTES = bytes(range(ord("a"), ord("z") + 1))
+_WORD = re.compile(r"\w+")
 
 
 def caps_share(text: str) -> tuple[float, int]:
     """Share of cased letters that are capitals, and the number of cased letters."""
-    if text.isascii():  # the common case, counted in C
-        upper, lower = len(_ASCII_UPPER.findall(text)), len(_ASCII_LOWER.findall(text))
+    if text.isascii():  # the common case, counted in C: the bytes deleted are the letters
+        raw = text.encode("ascii")
+        upper = len(raw) - len(raw.translate(None, _UPPER_BYTES))
+        lower = len(raw) - len(raw.translate(None, _LOWER_BYTES))
     else:
         upper = sum(map(str.isupper, text))
         lower = sum(map(str.islower, text))
@@ -43,7 +47,36 @@ def _flood_pattern(max_repeat: int) -> re.Pattern[str]:
     )
 
 
-def shouting_findings(text: str, rule: ShoutingRule) -> list[Finding]:
+def _may_flood(text: str, max_repeat: int) -> bool:
+    """False only when _flood_pattern cannot match: no character and no word repeated.
+
+    The word branch (a backreference tried at every word) is most of the rule's cost, and
+    needs more than max_repeat equal words in a row; an ASCII text without such a run and
+    without a long run of one character is settled here. Other text takes the full pattern
+    (case-insensitive matching folds some non-ASCII letters that lower() does not).
+    """
+    if not text.isascii() or _char_run(text, max_repeat):
+        return True
+    words = _WORD.findall(text.lower())
+    run = 1
+    for before, word in itertools.pairwise(words):
+        run = run + 1 if word == before else 1
+        if run > max_repeat:
+            return True
+    return False
+
+
+@lru_cache(maxsize=32)
+def _char_pattern(max_repeat: int) -> re.Pattern[str]:
+    return re.compile(rf"(.)\1{{{max_repeat},}}", re.DOTALL | re.IGNORECASE)
+
+
+def _char_run(text: str, max_repeat: int) -> bool:
+    return _char_pattern(max_repeat).search(text) is not None
+
+
+def shouting_findings(text: str, rule: ShoutingRule, *, prefilter: bool = True) -> list[Finding]:
+    """`prefilter=False` runs the flooding pattern on every text (the tests compare the two)."""
     if rule.action == "allow":
         return []
     findings = []
@@ -53,7 +86,10 @@ def shouting_findings(text: str, rule: ShoutingRule) -> list[Finding]:
         findings.append(
             Finding("shouting", "capitals", rule.action, evidence, f"{share:.0%} capitals")
         )
-    floods = [span_of(text, *m.span()) for m in _flood_pattern(rule.max_repeat).finditer(text)]
+    floods = []
+    if not prefilter or _may_flood(text, rule.max_repeat):
+        pattern = _flood_pattern(rule.max_repeat)
+        floods = [span_of(text, *m.span()) for m in pattern.finditer(text)]
     if floods:
         findings.append(
             Finding("shouting", "flooding", rule.action, floods, "repeated characters or words")

@@ -80,9 +80,12 @@ def observe_scoring_batch(conn: redis.Redis, kind: str, seconds_each: list[float
     """Many comments' scoring times in one round trip (the batch path)."""
     if not seconds_each:
         return
+    # A batch counts each comment at the batch's average: one increment per bucket, not one
+    # command per comment.
+    buckets = Counter(_bucket(SCORING_BUCKETS, seconds) for seconds in seconds_each)
     pipe = conn.pipeline(transaction=False)
-    for seconds in seconds_each:
-        pipe.hincrby(SCORING, f"{kind}|{_bucket(SCORING_BUCKETS, seconds)}", 1)
+    for bucket, n in buckets.items():
+        pipe.hincrby(SCORING, f"{kind}|{bucket}", n)
     pipe.hincrbyfloat(SCORING, f"{kind}|sum", sum(seconds_each))
     with contextlib.suppress(RedisError):
         pipe.execute()

@@ -78,6 +78,27 @@ def get_standing(conn: sa.Connection, site_id: str, author_id: str) -> dict[str,
     return found
 
 
+def get_standings(
+    conn: sa.Connection, site_id: str, author_ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """get_standing for many authors of one site in one query: {author id: standing} for those
+    with one set and not expired."""
+    t = author_standings.c
+    found: dict[str, dict[str, Any]] = {}
+    if not author_ids:
+        return found
+    rows = conn.execute(
+        sa.select(author_standings).where(t.site_id == site_id, t.author_id.in_(author_ids))
+    )
+    now = db.utcnow()
+    for row in rows:
+        standing = dict(row._mapping)
+        standing["expires_at"] = db.aware(standing["expires_at"])
+        if standing["expires_at"] is None or standing["expires_at"] > now:
+            found[standing["author_id"]] = standing
+    return found
+
+
 def set_standing(
     conn: sa.Connection,
     site_id: str,

@@ -51,3 +51,52 @@ def test_evidence_spans_leave_out_entity_punctuation_and_keep_entity_letters() -
     assert _trim(text, 3, 20).text == "idiot"
     assert _trim(text, 27, 39).text == "f&#117;cking"
     assert _trim(text, 40, 60).text == "clown"
+
+
+def test_evidence_after_a_batch_uses_its_rows_and_equals_evidence_alone(
+    small_classifier, monkeypatch
+) -> None:
+    """The batch path keeps its feature rows: the evidence of a comment it just scored is not
+    vectorised again, and is exactly what a fresh classifier finds for it alone."""
+    texts = ["you are a stupid idiot", "Thanks for the article", "what a m0r0n, get lost"]
+    fresh = pickle.loads(pickle.dumps(small_classifier))
+    alone = {(t, c): fresh.evidence(t, c) for t in texts for c in CATEGORIES}
+    small_classifier.score(texts)
+    assert "_scored_rows" not in pickle.loads(pickle.dumps(small_classifier)).__dict__
+    vectorised: list[int] = []
+    transform = small_classifier.word_vectorizer.transform
+    monkeypatch.setattr(
+        small_classifier.word_vectorizer,
+        "transform",
+        lambda docs: vectorised.append(len(docs)) or transform(docs),
+    )
+    assert {(t, c): small_classifier.evidence(t, c) for t in texts for c in CATEGORIES} == alone
+    assert vectorised == []
+
+
+def test_word_contributions_add_up_to_the_linear_score(small_classifier) -> None:
+    """Each feature's weight is shared among the words that produced it, none lost or counted
+    twice: the words' contributions sum to the raw score less the intercept."""
+    import numpy as np
+
+    from models.normalize import normalize
+
+    texts = ["you are a stupid idiot idiot", "Thanks for the article, well done", "m0r0n m0r0n"]
+    raw = small_classifier.raw_scores(texts)
+    for i, text in enumerate(texts):
+        for k, category in enumerate(CATEGORIES):
+            words = small_classifier.word_contributions(normalize(text), category)
+            total = sum(s for _, _, s in words)
+            assert np.isclose(total, raw[i, k] - small_classifier.intercept[k]), (text, category)
+
+
+def test_word_contributions_are_the_same_in_any_order_of_asking(small_classifier) -> None:
+    from models.normalize import normalize
+
+    texts = ["you are a stupid idiot", "what a clown", "you are a stupid idiot"]
+    fresh = pickle.loads(pickle.dumps(small_classifier))
+    first = {(t, c): fresh.word_contributions(normalize(t), c) for t in texts for c in CATEGORIES}
+    for c in reversed(CATEGORIES):
+        for t in reversed(texts):
+            assert small_classifier.word_contributions(normalize(t), c) == first[(t, c)]
+    assert "_layout" not in pickle.loads(pickle.dumps(small_classifier)).__dict__

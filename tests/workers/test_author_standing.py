@@ -63,3 +63,27 @@ def test_a_cached_suspension_ends_at_its_expiry(app: Flask) -> None:
         assert author_context.standing_of(conn, site, "u-susp", 60) == "banned"
         time.sleep(1.2)
         assert author_context.standing_of(conn, site, "u-susp", 60) == ""  # cached, but over
+
+
+def test_a_batch_reads_its_authors_standings_in_one_query(app: Flask) -> None:
+    """prefetch_standings reads every author of a batch at once (an expired suspension as
+    none); standing_of then answers from what it read, without asking the database again."""
+    site, _ = make_site(app)
+    engine = app.extensions["db_engine"]
+    past = db.utcnow() - timedelta(seconds=1)
+    with engine.begin() as conn:
+        authors.set_standing(conn, site, "u-pre-banned", "banned", by="test")
+        authors.set_standing(conn, site, "u-pre-over", "banned", by="test", expires_at=past)
+    batch = ["u-pre-banned", "u-pre-over", "u-pre-none", "u-pre-banned"]
+    queries: list[str] = []
+    with engine.connect() as conn:
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: queries.append(a[2]))
+        author_context.prefetch_standings(conn, {site: batch}, 60)
+        assert len(queries) == 1
+        assert [author_context.standing_of(conn, site, a, 60) for a in batch] == [
+            "banned",
+            "",
+            "",
+            "banned",
+        ]
+    assert len(queries) == 1

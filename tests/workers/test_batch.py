@@ -98,3 +98,24 @@ def test_a_comment_decided_by_one_version_is_not_decided_again_by_another(server
         first, second = (store.get_comment(conn, i) for i in ids[:2])
     assert (first["status"], first["decision_id"]) == ("held", old[ids[0]])
     assert (second["status"], second["decision_id"]) == ("approved", single)
+
+
+def test_a_drain_job_signals_each_comment_and_counts_each_in_the_scoring_histogram(app: Flask):
+    """Pins what the batch's one-command signals and per-bucket counts must keep: every comment
+    of the batch has its decision signal (with a TTL) and one count in the histogram."""
+    from service.ops import metrics
+
+    ids = post_many(app, 5)
+    work_queue(app)
+    conn = app.extensions["redis"]
+    for comment_id in ids:
+        key = broker.decision_signal_key(comment_id)
+        assert conn.lrange(key, 0, -1) == [b"1"] and conn.ttl(key) > 0
+    counts = {
+        field.decode(): int(float(value))
+        for field, value in conn.hgetall(metrics.SCORING).items()
+        if not field.endswith(b"|sum")
+    }
+    assert sum(counts.values()) == 5 and set(counts) <= {
+        f"queued|{i}" for i in range(len(metrics.SCORING_BUCKETS) + 1)
+    }
