@@ -14,11 +14,15 @@ stack of its own, with the same number of worker processes:
 
 `--scenario sites` asks the next question (item 3 again): do other sites' deliveries wait behind
 one site's dead receivers? One site has `--endpoints` slow receivers, another one fast receiver;
-both post comments for `--seconds` on the split layout, once per `--breaker` setting (a stack
-each: WEBHOOK_BREAKER_FAILURES, 0 is no breaker), and it prints the fast site's delivery
-latency (POST sent -> its receiver got the webhook) and the attempts the slow receivers got:
+both post comments for `--seconds` on the split layout, once per `--breaker` setting and
+`--site-concurrency` setting (a stack each: WEBHOOK_BREAKER_FAILURES, 0 is no breaker;
+WEBHOOK_SITE_CONCURRENCY, 0 is no cap), and it prints the fast site's delivery latency (POST
+sent -> its receiver got the webhook) and the attempts the slow receivers got. `--slow-kind
+answering` makes the slow receivers answer 204 in `--answer-seconds` (a few bytes at a time,
+within the deadline), which the breaker never counts as a failure:
 
-    .venv/bin/python -m scripts.bench_webhook_starvation --scenario sites --breaker 0,3
+    .venv/bin/python -m scripts.bench_webhook_starvation --scenario sites --breaker 0,3 \
+        --site-concurrency 0,auto [--slow-kind silent|answering]
 """
 
 from __future__ import annotations
@@ -53,10 +57,12 @@ LAYOUTS = {
 
 class Receivers:
     """Webhook receivers on one port, in a thread of their own: /fast/<n> answers 204 at once,
-    /slow/<n> sends one byte every `byte_interval` seconds and never finishes its status line."""
+    /silent/<n> sends one byte every `byte_interval` seconds and never finishes its status line,
+    /answering/<n> answers 204 in `answer_seconds`, a quarter of the answer at a time."""
 
-    def __init__(self, byte_interval: float) -> None:
+    def __init__(self, byte_interval: float, answer_seconds: float) -> None:
         self.byte_interval = byte_interval
+        self.answer_seconds = answer_seconds
         self.port = procs.free_port()
         self.seen: Counter[str] = Counter()
         # Comment id -> when a fast receiver first got its webhook (time.time()).
@@ -84,10 +90,19 @@ class Receivers:
             head = await reader.readuntil(b"\r\n\r\n")
             kind = head.split(b" ", 2)[1].split(b"/")[1].decode()
             self.seen[kind] += 1
+            answer = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"
             if kind == "fast":
                 self._arrival(head, await reader.readexactly(_content_length(head)))
-                writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+                writer.write(answer)
                 await writer.drain()
+                return
+            if kind == "answering":
+                await reader.readexactly(_content_length(head))
+                quarter = math.ceil(len(answer) / 4)
+                for i in range(0, len(answer), quarter):
+                    await asyncio.sleep(self.answer_seconds / 4)
+                    writer.write(answer[i : i + quarter])
+                    await writer.drain()
                 return
             for byte in b"HTTP/1.1 200 OK slowly" * 100:
                 await asyncio.sleep(self.byte_interval)
@@ -159,7 +174,7 @@ def _phase(stack, url, texts, args, receivers, kind: str | None) -> dict:
 def run_layout(layout: str, args, model: tuple[str, str], texts: list[str], receivers) -> list:
     rows = []
     with _running(layout, args, model, texts, {}) as (stack, url):
-        for kind in (None, "fast", "slow"):
+        for kind in (None, "fast", "silent"):
             row = _phase(stack, url, texts, args, receivers, kind)
             row["phase"] = f"{args.endpoints} {kind} receivers" if kind else "no webhooks"
             rows.append(row)
@@ -209,21 +224,25 @@ def _start_split(stack: Stack, workers: int, log: Path) -> None:
         stack.start_worker("--queues", "webhooks", log=log)
 
 
-def run_sites(failures: str, args, model: tuple[str, str], texts: list[str], receivers) -> dict:
-    """One stack (split layout) with WEBHOOK_BREAKER_FAILURES=failures: a site with slow
-    receivers and a site with a fast one post at once; the fast site's delivery latency."""
+def run_sites(
+    failures: str, concurrency: str, args, model: tuple[str, str], texts: list[str], receivers
+) -> dict:
+    """One stack (split layout) with WEBHOOK_BREAKER_FAILURES=failures and
+    WEBHOOK_SITE_CONCURRENCY=concurrency: a site with slow receivers and a site with a fast one
+    post at once; the fast site's delivery latency."""
     settings = {
         "WEBHOOK_TIMEOUT_SECONDS": str(args.timeout),
         "WEBHOOK_BREAKER_FAILURES": failures,
+        "WEBHOOK_SITE_CONCURRENCY": concurrency,
     }
     with _running("split", args, model, texts, settings) as (stack, url):
         fast_key = _new_site(stack, "Fast News")
-        hooks = [(stack.site_key, receivers.url("slow", n)) for n in range(args.endpoints)]
+        hooks = [(stack.site_key, receivers.url(args.slow_kind, n)) for n in range(args.endpoints)]
         for key, hook_url in [*hooks, (fast_key, receivers.url("fast", 0))]:
             _api(url, key, "POST", "/v1/site/webhooks", {"url": hook_url})
-        slow_before = receivers.seen["slow"]
+        slow_before = receivers.seen[args.slow_kind]
         row = _two_sites(url, texts, args, stack.site_key, fast_key, receivers)
-        row["slow_attempts"] = receivers.seen["slow"] - slow_before
+        row["slow_attempts"] = receivers.seen[args.slow_kind] - slow_before
         row["pending"] = _deliveries(stack).get("pending", 0)
     return row
 
@@ -292,14 +311,21 @@ def _prepare(args) -> tuple[tuple[str, str], list[str], Receivers]:
     """The active model, sample texts and the receivers, once per run."""
     model_dir, version, data_dir = active_model()
     texts = sample_texts(Path(data_dir), 2000)
-    return (model_dir, version), texts, Receivers(args.byte_interval).start()
+    answer_seconds = args.answer_seconds if args.answer_seconds is not None else 0.75 * args.timeout
+    receivers = Receivers(args.byte_interval, answer_seconds).start()
+    return (model_dir, version), texts, receivers
 
 
 def main_sites(args) -> int:
     (model_dir, version), texts, receivers = _prepare(args)
+    slow = (
+        f"a byte every {args.byte_interval:g} s, no answer"
+        if args.slow_kind == "silent"
+        else f"answering 204 in {receivers.answer_seconds:g} s"
+    )
     print(
         f"model {version}; site A: {args.slow_rate:g} comments/s, {args.endpoints} slow receivers "
-        f"(a byte every {args.byte_interval:g} s); site B: {args.rate:g} comments/s, one fast "
+        f"({slow}); site B: {args.rate:g} comments/s, one fast "
         f"receiver; {args.seconds:.0f} s; WEBHOOK_TIMEOUT_SECONDS={args.timeout:g}; "
         f"{args.workers} worker processes (half of them webhooks); {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f}\n"
@@ -308,16 +334,20 @@ def main_sites(args) -> int:
         "second half; A attempts: connections A's receivers got; pending: deliveries left\n",
         flush=True,
     )
-    columns = ["WEBHOOK_BREAKER_FAILURES", "B sent", "B late", "p50 ms", "p95 ms"]
-    columns += ["2nd p50", "2nd p95", "A attempts", "pending"]
-    widths = [-26, 7, 7, 8, 8, 8, 8, 11, 8]  # negative: left-aligned
+    columns = ["WEBHOOK_BREAKER_FAILURES", "SITE_CONCURRENCY", "B sent", "B late", "p50 ms"]
+    columns += ["p95 ms", "2nd p50", "2nd p95", "A attempts", "pending"]
+    widths = [-26, -18, 7, 7, 8, 8, 8, 8, 11, 8]  # negative: left-aligned
     print(_cells(columns, widths), flush=True)
     for failures in args.breaker.split(","):
-        row = run_sites(failures, args, (model_dir, version), texts, receivers)
-        label = failures + (" (no breaker)" if failures == "0" else "")
-        latencies = [_ms(row[k]) for k in ("p50", "p95", "p50_2nd", "p95_2nd")]
-        values = [label, row["fast"], row["late"], *latencies, row["slow_attempts"], row["pending"]]
-        print(_cells(values, widths), flush=True)
+        for concurrency in args.site_concurrency.split(","):
+            row = run_sites(failures, concurrency, args, (model_dir, version), texts, receivers)
+            labels = [
+                failures + (" (no breaker)" if failures == "0" else ""),
+                concurrency + (" (no cap)" if concurrency == "0" else ""),
+            ]
+            latencies = [_ms(row[k]) for k in ("p50", "p95", "p50_2nd", "p95_2nd")]
+            values = [*labels, row["fast"], row["late"], *latencies]
+            print(_cells([*values, row["slow_attempts"], row["pending"]], widths), flush=True)
     return 0
 
 
@@ -335,6 +365,15 @@ def main() -> int:
     parser.add_argument("--scenario", choices=("layouts", "sites"), default="layouts")
     parser.add_argument("--breaker", default="0,3", help="sites: WEBHOOK_BREAKER_FAILURES each")
     parser.add_argument("--slow-rate", type=float, default=1.0, help="sites: the slow site's")
+    parser.add_argument(
+        "--slow-kind", choices=("silent", "answering"), default="silent", help="sites"
+    )
+    parser.add_argument(
+        "--answer-seconds", type=float, default=None, help="answering: default 0.75 x --timeout"
+    )
+    parser.add_argument(
+        "--site-concurrency", default="auto", help="sites: WEBHOOK_SITE_CONCURRENCY each"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="WEBHOOK_TIMEOUT_SECONDS")
     parser.add_argument("--drain", type=float, default=60.0, help="sites: wait after the POSTs")
     args = parser.parse_args()

@@ -26,7 +26,7 @@ from tests.helpers.apps import (
     build_app,
     fresh_postgres_database,
     servers_missing,
-    stack_overrides,
+    stack_app,
     teardown,
     worker_env,
 )
@@ -71,9 +71,7 @@ def app(tmp_path: Path, model_dir: tuple[Path, str]) -> Iterator[Flask]:
 @pytest.fixture(params=["embedded", "servers"])
 def server_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir) -> Iterator[Flask]:
     """The app on the embedded stack, then on the PostgreSQL and Redis servers."""
-    app = build_app(tmp_path, model_dir, **stack_overrides(request))
-    yield app
-    teardown(app)
+    yield from stack_app(request, tmp_path, model_dir)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from redis.exceptions import RedisError
 from service import webhooks
 from service.storage import db
 from service.storage.integrations import webhook_attempts, webhook_deliveries
-from service.webhooks import addresses, breaker, signing
+from service.webhooks import addresses, breaker, fair_share, signing
 from workers import runtime, webhook_http
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,26 @@ def deliver(delivery_id: str) -> str | None:
     wait = _breaker_wait(circuit, endpoint["id"])
     if wait > 0:
         return _put_off(rt, transport, delivery, wait)
-    # Running: the sweeper leaves it alone while it can still finish, and not longer, so a
-    # worker killed in the middle of it leaves the delivery to the next sweep.
-    webhooks.mark_queued(transport, delivery_id, transport.job_timeout)
+    share = fair_share.FairShare.from_config(rt.redis, config, transport.job_timeout)
+    with share.slot(endpoint["site_id"]) as allowed:
+        if not allowed:
+            # The site has its share of the webhook workers in flight already.
+            wait = fair_share.wait_seconds(db.aware(delivery["created_at"]), db.utcnow())
+            return _put_off(rt, transport, delivery, wait)
+        # Running: the sweeper leaves it alone while it can still finish, and not longer, so a
+        # worker killed in the middle of it leaves the delivery to the next sweep.
+        webhooks.mark_queued(transport, delivery_id, transport.job_timeout)
+        started = time.monotonic()
+        status_code, error, retryable, unreachable = _attempt(config, endpoint, delivery)
+        duration_ms = int((time.monotonic() - started) * 1000)
+    _tell_breaker(circuit, endpoint["id"], status_code, unreachable)
+    return _record(rt, transport, delivery, status_code, error, retryable, duration_ms)
 
-    started = time.monotonic()
-    status_code, error, retryable = None, None, False
-    unreachable = False  # no HTTP answer at all: what the endpoint's breaker counts
+
+def _attempt(config, endpoint: dict, delivery: dict) -> tuple[int | None, str | None, bool, bool]:
+    """Send it once: (HTTP status, error, worth a retry, unreachable). Unreachable (no HTTP
+    answer at all) is what the endpoint's breaker counts."""
+    status_code, error, retryable, unreachable = None, None, False, False
     try:
         url = endpoint["url"]
         addresses.check_url(url, allow_private=True)  # the URL's form; its addresses next
@@ -66,7 +79,7 @@ def deliver(delivery_id: str) -> str | None:
         )[0]
         body = delivery["payload"].encode("utf-8")
         headers = signing.headers(
-            webhooks.active_secrets(endpoint), delivery_id, int(time.time()), body
+            webhooks.active_secrets(endpoint), delivery["id"], int(time.time()), body
         )
         # One deadline for connecting, sending and reading (a byte every few seconds used to
         # hold the worker); no redirect is followed (it could lead to a private address).
@@ -81,9 +94,7 @@ def deliver(delivery_id: str) -> str | None:
     except webhook_http.DeliveryFailed as exc:  # timeout, refused, TLS, ...: worth a retry
         error = exc.category
         retryable = unreachable = True
-    duration_ms = int((time.monotonic() - started) * 1000)
-    _tell_breaker(circuit, endpoint["id"], status_code, unreachable)
-    return _record(rt, transport, delivery, status_code, error, retryable, duration_ms)
+    return status_code, error, retryable, unreachable
 
 
 def _record(
@@ -162,9 +173,9 @@ def _tell_breaker(
 def _put_off(
     rt: runtime.Runtime, transport: webhooks.Transport, delivery: dict, wait: float
 ) -> str:
-    """The endpoint's breaker is open: the delivery waits until it closes, not as an attempt
-    (its retry budget is untouched). The row says when it is due, so the sweeper queues it
-    again if Redis loses the scheduled job."""
+    """The endpoint's breaker is open, or its site has its share of the workers in flight: the
+    delivery waits, not as an attempt (its retry budget is untouched). The row says when it is
+    due, so the sweeper queues it again if Redis loses the scheduled job."""
     # Spread over half as long again: all of an endpoint's deliveries coming back at the same
     # instant, when one attempt goes and the rest must wait again, delayed everyone's (measured
     # with scripts/bench_webhook_starvation.py --scenario sites).

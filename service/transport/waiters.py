@@ -6,38 +6,24 @@ before a request starts to wait; past either, the caller gets its 202 at once:
 
 - per process (WAIT_SLOTS_PER_PROCESS), counted in memory, so one process always keeps threads
   for requests that do not wait;
-- per site (WAIT_SLOTS_PER_SITE), counted in Redis across every web process. Each slot is a
-  member of a sorted set scored by its expiry, so a process killed while waiting leaves a slot
-  that lapses by itself instead of a counter that never comes down.
+- per site (WAIT_SLOTS_PER_SITE), counted in Redis across every web process, as leased slots
+  (service/transport/slots.py): a process killed while waiting leaves a slot that lapses by
+  itself instead of a counter that never comes down.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 import threading
-import time
 from collections.abc import Iterator
 
 from flask import current_app
 from redis.exceptions import RedisError
 
-from service.transport import broker
+from service.transport import broker, slots
 
 log = logging.getLogger(__name__)
-
-# Drop lapsed slots, add ours, and give it back at once when the site already holds its cap.
-# KEYS[1] the site's slot set; ARGV: now, our expiry, the cap, our member.
-_CLAIM = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
--- The set lives as long as its latest slot, which a shorter wait must not cut short.
-local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[1], math.ceil(tonumber(latest[2]) * 1000))
-return 1
-"""
 
 # Slots outlive the wait by this margin, so a slow Redis round trip never frees one early.
 _SLOT_MARGIN_SECONDS = 5.0
@@ -85,20 +71,15 @@ def wait_slot(site_id: str, wait_ms: int) -> Iterator[bool]:
         _process.give()
         if member is not None:
             with contextlib.suppress(RedisError):
-                broker.connection().zrem(site_slots_key(site_id), member)
+                slots.release(broker.connection(), site_slots_key(site_id), member)
 
 
 def _claim_site_slot(site_id: str, wait_ms: int, cap: int) -> str | None:
-    member = secrets.token_hex(8)
-    now = time.time()
-    expiry = now + wait_ms / 1000 + _SLOT_MARGIN_SECONDS
+    seconds = wait_ms / 1000 + _SLOT_MARGIN_SECONDS
     try:
-        claimed = broker.connection().register_script(_CLAIM)(
-            keys=[site_slots_key(site_id)], args=[now, expiry, cap, member]
-        )
+        member = slots.claim(broker.connection(), site_slots_key(site_id), cap, seconds)
     except RedisError:
         return None  # nothing to wait on without Redis anyway
-    if not claimed:
+    if member is None:
         log.info("wait refused: site %s already has %d waiting requests", site_id, cap)
-        return None
     return member

