@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         clf,
         args.data_dir,
         args.out,
+        version_dir=registry.root / args.version,
         model_info=info,
         use_peer=not args.no_peer,
         limit=args.limit,

@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         registry.load(version),
         data_dir,
         out,
+        version_dir=registry.root / version,
         model_info=registry.info(version),
         use_peer=not args.no_peer,
         limit=args.limit,
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     peer = report["peer"]
     beside = f"{peer['name']} {peer['version']}" if peer else "no peer"
     print(f"\nModel {version} beside {beside}")
+    print(targets.measured_with(report))
     print("\n".join(["", *_headline(report), "", *peer_training(report), *_bias(report)]))
     print("\n".join(["", *generalisation(report)]))
     checks = [targets.Check(**c) for c in report["targets"]]

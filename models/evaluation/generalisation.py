@@ -29,11 +29,16 @@ class PeerScorer:
         return [{c: float(p) for c in PEER_CATEGORIES} for p in self.peer.predict(list(texts))]
 
 
-def functional(clf, peer: Peer | None) -> dict:
-    return {
+def functional(clf, peer: Peer | None, linear=None) -> dict:
+    """The suite through `clf` (the served scorer), the peer and, when given, the linear model
+    alone (a version with an encoder: what the encoder adds)."""
+    out = {
         "ours": run_suite(clf).to_dict(),
         "peer": run_suite(PeerScorer(peer)).to_dict() if peer else None,
     }
+    if linear is not None:
+        out["linear"] = run_suite(linear).to_dict()
+    return out
 
 
 def loso(data_dir: Path, recipe: dict | None) -> dict:

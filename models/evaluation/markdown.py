@@ -15,16 +15,26 @@ def _f(v, digits: int = 3) -> str:
     return str(v)
 
 
+def _blended(report: dict) -> bool:
+    return (report.get("scorer") or {}).get("name") == targets.BLENDED
+
+
 def _headline(report: dict) -> list[str]:
+    """ROC-AUC per source and category: ours (the served scorer), the linear model alone when
+    an encoder was blended in, the peer and the peer's recipe."""
+    both = _blended(report)
     lines = [
-        "| source | category | n | ours ROC-AUC | peer ROC-AUC | peer's recipe on our data |",
-        "|---|---|---|---|---|---|",
+        "| source | category | n | ours ROC-AUC |"
+        + (" linear only |" if both else "")
+        + " peer ROC-AUC | peer's recipe on our data |",
+        "|---|---|---|---|---|---|" + ("---|" if both else ""),
     ]
     for src, cats in report["per_source_auc"].items():
         for cat, v in cats.items():
             lines.append(
-                f"| {src} | {cat} | {v['n']} | {_f(v['ours'])} | {_f(v['peer'])} "
-                f"| {_f(v.get('peer_recipe'))} |"
+                f"| {src} | {cat} | {v['n']} | {_f(v['ours'])} |"
+                + (f" {_f(v.get('linear'))} |" if both else "")
+                + f" {_f(v['peer'])} | {_f(v.get('peer_recipe'))} |"
             )
     return lines
 
@@ -125,13 +135,21 @@ def generalisation(report: dict) -> list[str]:
     lines: list[str] = []
     suite = report.get("functional")
     if suite:
+        linear = (
+            " Linear only: the same rules and policy with the linear model's scores, without the "
+            "encoder."
+            if suite.get("linear")
+            else ""
+        )
         lines += [
             "## Functional suite (models/evaluation/functional/)",
             "",
             "Pass: approved when the guidelines approve, not approved when they hold or reject. "
-            "Baseline column: the peer's one probability read as each category it covers.",
+            f"Baseline column: the peer's one probability read as each category it covers.{linear}",
             "",
-            *functional_markdown(suite["ours"], suite.get("peer")),
+            *functional_markdown(
+                suite["ours"], suite.get("peer"), {"linear only": suite.get("linear")}
+            ),
             "",
         ]
     loso = report.get("loso")
@@ -143,7 +161,13 @@ def generalisation(report: dict) -> list[str]:
             f"Each source scored by a model trained without it ({s['rows_per_source']:,} rows "
             f"per source, {s['word_features']:,} word and {s['char_features']:,} character "
             "features), beside the in-source test figure and the baseline recipe (no synthetic "
-            "sentences, no concept markers) left out the same way.",
+            "sentences, no concept markers) left out the same way."
+            + (
+                " Linear recipe only: retraining the encoder once per source is out of reach "
+                "here, so these figures are the linear tier's, not the blend's."
+                if _blended(report)
+                else ""
+            ),
             "",
             *loso_markdown(loso["ours"], loso.get("baseline")),
             "",
@@ -176,6 +200,28 @@ def _thresholds(report: dict) -> list[str]:
     return lines
 
 
+def _encoder_speed(report: dict) -> list[str]:
+    """The encoder's share of comments, what both tiers cost together, its memory."""
+    enc, lin = report["speed"].get("encoder"), report["speed"].get("ours")
+    if not enc or not lin:
+        return []
+    share = enc["encoder_share"]
+    both = 1 / (1 / lin["comments_per_cpu_second"] + share / enc["comments_per_cpu_second"])
+    gate = "no gate" if enc.get("gate") is None else targets.gate_text(enc["gate"])
+    mb = (report.get("scorer") or {}).get("encoder", {}).get("resident_mb")
+    memory = (
+        f" Loading the encoder and scoring one batch added {mb:.0f} MB of resident memory to "
+        "this process."
+        if mb is not None
+        else ""
+    )
+    return [
+        "",
+        f"The encoder scores {share:.0%} of the comments ({gate}); both tiers together: about "
+        f"{both:,.0f} comments per CPU second (computed from the two rows above).{memory}",
+    ]
+
+
 def render(report: dict, plots: list[str]) -> str:
     model = report.get("model", {})
     peer = report["peer"]
@@ -188,6 +234,7 @@ def render(report: dict, plots: list[str]) -> str:
         "not installed, or --no-peer; install requirements-eval.txt).",
         "",
     ]
+    lines += [targets.measured_with(report), ""]
     if report.get("targets"):
         checks = [targets.Check(**c) for c in report["targets"]]
         lines += ["## Targets", "", *targets.markdown(checks), ""]
@@ -236,14 +283,17 @@ def render(report: dict, plots: list[str]) -> str:
         "| single p95 ms |",
         "|---|---|---|---|---|",
     ]
+    names = {"ours": "ours, linear tier" if _blended(report) else "ours"}
+    names["encoder"] = "ours, encoder tier (tokenising and ONNX Runtime, all its threads)"
     for name, s in report["speed"].items():
         if s:
             lines.append(
-                f"| {name} | {s['comments_per_second']:.0f} "
+                f"| {names.get(name, name)} | {s['comments_per_second']:.0f} "
                 f"| {s.get('comments_per_cpu_second', float('nan')):.0f} "
                 f"| {s['single_median_ms']:.2f} "
                 f"| {s['single_p95_ms']:.2f} |"
             )
+    lines += _encoder_speed(report)
     lines += [
         "",
         "## Thresholds: share held and mistakes per candidate threshold",

@@ -26,6 +26,7 @@ def render(report: dict) -> str:
         f"- Version: `{model.get('version', '(unsaved)')}`",
         "- Kind: linear (TF-IDF word 1–2-grams and character 2–5-grams, one logistic "
         f"regression per category, Platt-calibrated), {_features(training)} features",
+        f"- {targets.measured_with(report)}",
         "",
         "## Intended use",
         "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +11,13 @@ from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
 
 from models import datasets
 from models.classifier import Classifier
+from models.encoder import artifacts
+from models.encoder.serving import load_tiers
 from models.evaluation import bias, evasion, generalisation, peer_check, spans, targets
 from models.evaluation.loso import recipe_params
 from models.evaluation.markdown import render
 from models.evaluation.peer import PEER_CATEGORIES, Peer, load_peer
-from models.evaluation.speed import speed
+from models.evaluation.speed import encoder_speed, resident_mb, speed
 
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -39,8 +42,13 @@ def _test_sets(data_dir: Path, seed: int, limit: int | None) -> dict[str, list[d
 
 
 def _per_source(
-    clf: Classifier, peer: Peer | None, sets: dict, recipe: peer_check.Recipe | None = None
+    clf: Classifier,
+    peer: Peer | None,
+    sets: dict,
+    recipe: peer_check.Recipe | None = None,
+    linear: Classifier | None = None,
 ) -> tuple[dict, dict]:
+    """ROC-AUC per source and category of `clf` (and of `linear` beside it, when given)."""
     table: dict[str, dict] = {}
     curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
     for name, rows in sets.items():
@@ -48,6 +56,7 @@ def _per_source(
         ours = clf.probabilities(texts)
         theirs = peer.predict(texts) if peer else None
         remade = recipe.predict(texts) if recipe else None
+        alone = linear.probabilities(texts) if linear is not None else None
         for k, cat in enumerate(clf.categories):
             idx = [i for i, r in enumerate(rows) if cat in r.labels]
             if not idx:
@@ -67,6 +76,8 @@ def _per_source(
                 "peer": peer_auc,
                 "peer_recipe": recipe_auc,
             }
+            if alone is not None:
+                table[name][cat]["linear"] = _auc(y, alone[idx, k])
             y0, o0, t0 = curves.get(cat, (np.zeros(0), np.zeros(0), np.zeros(0)))
             curves[cat] = (
                 np.concatenate([y0, y]),
@@ -171,11 +182,37 @@ def _span_f1(clf: Classifier, peer: Peer | None, data_dir: Path, limit: int | No
     return {"n": len(posts), "ours": spans.mean_f1(clf, posts)}
 
 
+def _served(classifier: Classifier, version_dir: Path | None, texts: list[str]) -> tuple:
+    """(the scorer a worker uses for this version, what the report says about it)."""
+    if version_dir is None:
+        return classifier, {"name": targets.LINEAR, "note": None}
+    before = resident_mb()
+    served, why = load_tiers(classifier, version_dir)
+    if served is classifier:
+        note = f"encoder not loaded, the linear model measured alone: {why}" if why else None
+        return classifier, {"name": targets.LINEAR, "note": note}
+    served.probabilities(texts[:64])  # ONNX Runtime allocates on its first batches
+    after = resident_mb()
+    doc = artifacts.info(version_dir) or {}
+    return served, {
+        "name": targets.BLENDED,
+        "note": None,
+        "encoder": {
+            "variant": doc.get("serve", "int8"),
+            "max_len": doc.get("max_len"),
+            "train_rows": (doc.get("rows") or {}).get("train"),
+            "gate": None if served.gate is None else asdict(served.gate),
+            "resident_mb": after - before if before is not None and after is not None else None,
+        },
+    }
+
+
 def evaluate(
     classifier: Classifier,
     data_dir: Path,
     out_dir: Path,
     *,
+    version_dir: Path | None = None,
     model_info: dict | None = None,
     use_peer: bool = True,
     limit: int | None = None,
@@ -184,15 +221,22 @@ def evaluate(
 ) -> dict:
     """Measure everything, write report.json, report.md and plots/ into out_dir; return the dict.
 
-    `loso=False` leaves out leave-one-source-out (it retrains the recipe, a few minutes).
+    `version_dir` (the version's folder in the registry): when it holds an encoder that loads,
+    the scores are the two tiers' blend a worker serves (models/encoder/serving.py), with the
+    linear model's own figures beside them; evidence spans and leave-one-source-out stay the
+    linear model's. `loso=False` leaves out leave-one-source-out (it retrains the recipe, a
+    few minutes).
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     peer = load_peer() if use_peer else None
     sets = _test_sets(data_dir, seed, limit)
+    bench_texts = [r.text for rows in sets.values() for r in rows][:5000]
+    served, scorer = _served(classifier, version_dir, bench_texts)
+    linear = classifier if scorer["name"] == targets.BLENDED else None
     parts = peer.fitted_parts() if peer else None
     recipe = _recipe(parts, data_dir, seed)
-    table, curves = _per_source(classifier, peer, sets, recipe)
+    table, curves = _per_source(served, peer, sets, recipe, linear)
     thresholds = {
         cat: {
             "ours": _threshold_table(y, o),
@@ -200,23 +244,24 @@ def evaluate(
         }
         for cat, (y, o, t) in curves.items()
     }
-    bench_texts = [r.text for rows in sets.values() for r in rows][:5000]
     report = {
         "model": model_info or {},
+        "scorer": scorer,
         "peer": {"name": Peer.name, "version": peer.version} if peer else None,
         "missing_sources": datasets.missing_sources(data_dir),
         "per_source_auc": table,
         "peer_training": _peer_training(parts, recipe, data_dir, seed) if peer else None,
         "thresholds": thresholds,
-        "bias": _bias(classifier, peer, data_dir, limit),
+        "bias": _bias(served, peer, data_dir, limit),
         "span_f1": _span_f1(classifier, peer, data_dir, limit),
-        "evasion": _evasion(classifier, peer, sets, limit=min(limit or 2000, 2000)),
+        "evasion": _evasion(served, peer, sets, limit=min(limit or 2000, 2000)),
         "speed": {
-            "ours": speed(classifier, bench_texts),
+            "ours": speed(classifier, bench_texts),  # the linear tier
+            "encoder": encoder_speed(served, bench_texts) if linear else None,
             "peer": speed(peer, bench_texts) if peer else None,
         },
     }
-    report["functional"] = generalisation.functional(classifier, peer)
+    report["functional"] = generalisation.functional(served, peer, linear)
     if loso:
         params = (model_info or {}).get("training", {}).get("params")
         report["loso"] = generalisation.loso(data_dir, recipe_params(params) if params else None)

@@ -19,6 +19,8 @@ MAX_SINGLE_MS = 2.0
 MIN_FUNCTIONAL = 0.85
 MIN_FUNCTIONALITY = 0.70
 MIN_LOSO_GAIN = 0.03
+# report["scorer"]["name"]: the linear model alone, or the blend of both tiers a worker serves.
+LINEAR, BLENDED = "linear", "linear+encoder"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,31 @@ def _f(value: float | None) -> str:
 
 def _at_least(value: float | None, bound: float) -> bool | None:
     return None if value is None else value >= bound
+
+
+def gate_text(gate: dict | None) -> str:
+    if gate is None:
+        return "every comment"
+    cats = ", ".join(gate.get("categories") or ()) or "any category"
+    return f"comments with a linear probability in [{gate['low']}, {gate['high']}] ({cats})"
+
+
+def measured_with(report: dict) -> str:
+    """One sentence naming the scorer the report's figures come from."""
+    scorer = report.get("scorer") or {"name": LINEAR}
+    if scorer["name"] == BLENDED:
+        enc = scorer.get("encoder") or {}
+        which = gate_text(enc.get("gate"))
+        return (
+            f"Scorer measured: **{BLENDED}**, as workers serve this version: the linear model "
+            f"blended with the {enc.get('variant', '?')} encoder ({enc.get('max_len', '?')} "
+            f"tokens) on {which}. Evidence spans, leave-one-source-out and the linear speed "
+            "targets are the linear tier's."
+        )
+    line = f"Scorer measured: **{LINEAR}** (the linear model alone)."
+    if scorer.get("note"):
+        line += f" Note: {scorer['note']}"
+    return line
 
 
 def _peer_checks(report: dict) -> list[Check]:
@@ -107,7 +134,8 @@ def check(report: dict) -> list[Check]:
         per_cpu = speed.get("comments_per_cpu_second")
         checks.append(
             Check(
-                f"speed: ≥ {MIN_PER_CPU_SECOND:,.0f} comments per CPU second in batches",
+                f"speed (linear tier): ≥ {MIN_PER_CPU_SECOND:,.0f} comments per CPU second "
+                "in batches",
                 f"{per_cpu:,.0f}" if per_cpu else "not measured",
                 _at_least(per_cpu, MIN_PER_CPU_SECOND),
             )
@@ -115,9 +143,19 @@ def check(report: dict) -> list[Check]:
         single = speed.get("single_median_ms")
         checks.append(
             Check(
-                f"speed: one comment ≤ {MAX_SINGLE_MS} ms median",
+                f"speed (linear tier): one comment ≤ {MAX_SINGLE_MS} ms median",
                 "not measured" if single is None else f"{single:.2f} ms",
                 None if single is None else single <= MAX_SINGLE_MS,
+            )
+        )
+    encoder = (report.get("speed") or {}).get("encoder")
+    if encoder:
+        checks.append(
+            Check(
+                "encoder tier: comments per CPU second and share of comments reported",
+                f"{encoder['comments_per_cpu_second']:,.0f} per CPU second, "
+                f"{encoder['encoder_share']:.0%} of comments",
+                True,
             )
         )
     return checks + _generalisation_checks(report)

@@ -94,21 +94,24 @@ def run_suite(
     return result
 
 
-def markdown(result: dict, before: dict | None = None) -> list[str]:
-    """The per-functionality table of a result dict (and a baseline's, when given)."""
-    head = "| functionality | gold | n | pass rate | approved |"
-    rule = "|---|---|---|---|---|"
+def markdown(
+    result: dict, before: dict | None = None, beside: dict[str, dict] | None = None
+) -> list[str]:
+    """The per-functionality table of a result dict, with a pass-rate column for each result
+    in `beside` (column name: result), then the baseline's (`before`), when given."""
+    columns = {f"{k} pass rate": v for k, v in (beside or {}).items() if v}
     if before:
-        head += " baseline pass rate |"
-        rule += "---|"
-    lines = [head, rule]
+        columns["baseline pass rate"] = before
+    head = "| functionality | gold | n | pass rate | approved |" + "".join(
+        f" {c} |" for c in columns
+    )
+    lines = [head, "|---|---|---|---|---|" + "---|" * len(columns)]
     for name, row in result["per_functionality"].items():
         line = f"| {name} | {row['gold']} | {row['n']} | {row['rate']:.0%} | {row['approved']} |"
-        if before:
-            b = before["per_functionality"].get(name)
+        for other in columns.values():
+            b = other["per_functionality"].get(name)
             line += f" {b['rate']:.0%} |" if b else " – |"
         lines.append(line)
     total = f"| **overall** | | | **{result['overall']:.1%}** | |"
-    if before:
-        total += f" {before['overall']:.1%} |"
+    total += "".join(f" {other['overall']:.1%} |" for other in columns.values())
     return [*lines, total]
