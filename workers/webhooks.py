@@ -47,7 +47,7 @@ def deliver(delivery_id: str) -> str | None:
     if wait > 0:
         return _put_off(rt, transport, delivery, wait)
     share = fair_share.FairShare.from_config(rt.redis, config, transport.job_timeout)
-    with share.slot(endpoint["site_id"]) as allowed:
+    with share.slot(endpoint["site_id"], lambda: _others_due(rt, endpoint["site_id"])) as allowed:
         if not allowed:
             # The site has its share of the webhook workers in flight already.
             wait = fair_share.wait_seconds(db.aware(delivery["created_at"]), db.utcnow())
@@ -60,6 +60,11 @@ def deliver(delivery_id: str) -> str | None:
         duration_ms = int((time.monotonic() - started) * 1000)
     _tell_breaker(circuit, endpoint["id"], status_code, unreachable)
     return _record(rt, transport, delivery, status_code, error, retryable, duration_ms)
+
+
+def _others_due(rt: runtime.Runtime, site_id: str) -> bool:
+    with rt.engine.connect() as conn:
+        return webhooks.other_sites_due(conn, site_id)
 
 
 def _attempt(config, endpoint: dict, delivery: dict) -> tuple[int | None, str | None, bool, bool]:

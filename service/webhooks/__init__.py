@@ -324,6 +324,18 @@ def list_deliveries(conn: sa.Connection, endpoint_id: str, limit: int = 50) -> l
     ]
 
 
+def other_sites_due(conn: sa.Connection, site_id: str) -> bool:
+    """Whether another site has a delivery due now (queued for a worker, or in flight)."""
+    d, e = webhook_deliveries, webhook_endpoints
+    query = (
+        sa.select(sa.literal(1))
+        .select_from(d.join(e, e.c.id == d.c.endpoint_id))
+        .where(d.c.status == "pending", d.c.next_attempt_at <= db.utcnow(), e.c.site_id != site_id)
+        .limit(1)
+    )
+    return conn.execute(query).first() is not None
+
+
 def get_delivery(conn: sa.Connection, delivery_id: str) -> dict[str, Any] | None:
     row = conn.execute(
         sa.select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)

@@ -7,7 +7,9 @@ every webhook worker busy while other sites' deliveries queued behind. So an att
 one of its site's slots: at most WEBHOOK_SITE_CONCURRENCY attempts of one site are in flight at
 once over all webhook workers ("auto": half the webhook workers RQ has registered, at least one;
 0: no cap). A delivery whose site has them all is not attempted but put off (the delivery job
-does that, workers.webhooks, as for an open breaker: the retry budget is untouched).
+does that, workers.webhooks, as for an open breaker: the retry budget is untouched). The cap
+binds only while another site has a delivery due: a site alone with work (a one-site install,
+or the only site with a backlog) takes every webhook worker, as it did before the cap.
 
 Each slot is a lease in Redis (service.transport.slots) for the attempt's job timeout, given back
 as soon as the HTTP exchange ends, so a worker killed in the middle leaves a slot that lapses
@@ -23,7 +25,7 @@ share, order is not kept (receivers must not rely on it in any case).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,9 +75,10 @@ class FairShare:
         return max(1, workers // 2)
 
     @contextlib.contextmanager
-    def slot(self, site_id: str) -> Iterator[bool]:
+    def slot(self, site_id: str, contended: Callable[[], bool] = lambda: True) -> Iterator[bool]:
         """True while this attempt holds one of its site's slots (or there is no cap, or Redis
-        does not answer); False when the site has all of its slots in flight: put it off."""
+        does not answer, or `contended()` says no other site has a delivery due); False when
+        the site has all of its slots in flight and another site waits: put it off."""
         key = slots_key(site_id)
         try:
             cap = self.cap()
@@ -83,8 +86,10 @@ class FairShare:
         except RedisError:
             member = ""  # fail open: the cap is a courtesy to other sites, not a guarantee
         if member is None:
-            yield False
-            return
+            if contended():
+                yield False
+                return
+            member = ""  # over its share, but nobody else is waiting for a worker
         try:
             yield True
         finally:

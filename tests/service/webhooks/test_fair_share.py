@@ -124,16 +124,21 @@ def test_a_slot_leaked_by_a_killed_worker_lapses_after_the_job_timeout(
 ) -> None:
     client = hook_app.test_client()
     site_id, key = make_site(hook_app)
+    _, other_key = make_site(hook_app, "Other News")
     conn = hook_app.extensions["redis"]
     lease = hook_app.extensions["webhook_transport"].job_timeout
     # A worker took the site's one slot and was killed before giving it back.
     assert slots.claim(conn, fair_share.slots_key(site_id), 1, lease)
-    with Receiver() as receiver:
+    with Receiver() as receiver, Receiver() as other:
         register(client, key, receiver.url, events=["comment.decided"])
+        register(client, other_key, other.url, events=["comment.decided"])
         client.post("/v1/comments", json=COMMENT, headers=auth(key))
+        # Another site's delivery is due meanwhile, so the cap binds.
+        client.post("/v1/comments", json=COMMENT, headers=auth(other_key))
         work_queue(hook_app)
         work_webhooks(hook_app)
         assert receiver.requests == []
+        assert len(other.requests) == 1
         [delivery] = _deliveries(hook_app, site_id)
         assert (delivery["status"], delivery["attempts"]) == ("pending", 0)
 
@@ -143,6 +148,27 @@ def test_a_slot_leaked_by_a_killed_worker_lapses_after_the_job_timeout(
         assert delivery_job.deliver(delivery["id"]) == "succeeded"
     assert len(receiver.requests) == 1
     assert conn.zcard(fair_share.slots_key(site_id)) == 0
+
+
+def test_a_site_alone_with_work_is_not_held_to_its_share(hook_app: Flask) -> None:
+    """With no other site's delivery due, a site over its cap takes another worker: a one-site
+    install, or the only site with a backlog, keeps every webhook worker (seen failing before:
+    the delivery was put off behind a slot that no other site was waiting for)."""
+    client = hook_app.test_client()
+    site_id, key = make_site(hook_app)
+    conn = hook_app.extensions["redis"]
+    lease = hook_app.extensions["webhook_transport"].job_timeout
+    # The site's one slot is taken (another of its deliveries in flight on another worker).
+    assert slots.claim(conn, fair_share.slots_key(site_id), 1, lease)
+    with Receiver() as receiver:
+        register(client, key, receiver.url, events=["comment.decided"])
+        client.post("/v1/comments", json=COMMENT, headers=auth(key))
+        work_queue(hook_app)
+        work_webhooks(hook_app)
+    assert len(receiver.requests) == 1
+    [delivery] = _deliveries(hook_app, site_id)
+    assert (delivery["status"], delivery["codes"]) == ("succeeded", [204])
+    assert conn.zcard(fair_share.slots_key(site_id)) == 1, "the taken slot is not given back"
 
 
 def _share(app: Flask, setting, conn: redis.Redis | None = None) -> fair_share.FairShare:
