@@ -70,10 +70,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 _DENSE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 # Words only English uses, and common ones other languages share ("is" Dutch, "to" Polish,
-# "for" Danish). At least one of the first kind and three in all, making up a fifth of the words,
-# settle it without the model, which costs a worker about 0.2 ms a comment. On 2,000 Jigsaw
-# comments 1,511 take this way; none of the 73 foreign comments of the tests and the
-# evaluation set does.
+# "for" Danish, "we" Dutch, "her" Norwegian). At least one of the first kind and three in all,
+# making up a fifth of the words, settle it without the model, which costs a worker about 0.2 ms a
+# comment. Of 3,000 Civil Comments and Jigsaw comments, 80% take this way (68% before "she",
+# "who", "from", "i", "he", "but", ... were added); none of the 74 foreign comments of the tests and
+# the evaluation set does, nor mixed ones such as "Ich habe gesagt: I think so, aber ...". "a",
+# "me" and "no" stay out: Romance languages use them as much ("a me piace like this").
 _ENGLISH_ONLY = frozenset(
     (
         "the",
@@ -102,11 +104,31 @@ _ENGLISH_ONLY = frozenset(
         "doesn't",
         "can't",
         "won't",
+        "she",
+        "his",
+        "him",
+        "them",
+        "these",
+        "those",
+        "were",
+        "had",
+        "who",
+        "why",
+        "how",
+        "from",
+        "than",
+        "our",
+        "if",
+        "here",
+        "when",
     )
 )
 _ENGLISH_SHARED = frozenset(
-    ("is", "are", "was", "have", "not", "it", "of", "to", "in", "for", "be", "on")
-)
+    (
+        "is", "are", "was", "have", "not", "it", "of", "to", "in", "for", "be", "on", "i", "he",
+        "we", "my", "so", "or", "but", "an", "do", "as", "at", "all", "has", "her", "up",
+    )
+)  # fmt: skip
 _WORD = re.compile(r"[a-z']+")
 
 

@@ -76,6 +76,19 @@ def test_only_plain_english_skips_the_model() -> None:
     assert not [text for text in foreign if looks_english(text)]
     assert looks_english("I think that you should read the report before you comment on it.")
     assert looks_english("THEY WOULD HAVE KNOWN ABOUT THE RISKS, WHICH IS THE POINT")
+    # Words English shares with other languages do not settle it, nor a few English words
+    # inside a comment in another language.
+    mixed = [
+        "We hebben het er niet over, maar het is zo",
+        "Yo he visto a la gente como si fuera un no",
+        "Her er det ikke noe som er bra",
+        "Ich habe gesagt: I think so, aber er hat nicht zugehört",
+        "Io sono d'accordo, a me piace like this",
+        "My jesteśmy za, ale oni nie",
+    ]
+    assert not [text for text in mixed if looks_english(text)]
+    assert looks_english("This child is so spoiled")
+    assert looks_english("Who would vote for him if he lied to us?")
     # A quote in English inside a comment in another language is not enough.
     assert not looks_english(
         "El ministro dijo 'the people have spoken' pero nadie le cree en el pueblo, "
