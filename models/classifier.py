@@ -30,7 +30,9 @@ from models.types import Span
 
 _WORD = re.compile(r"\S+")
 # Caches built while scoring, never saved with the model.
-_UNPICKLED = frozenset({"_word_analyzer", "_scored_rows", "_layout"})
+_UNPICKLED = frozenset({"_word_analyzer", "_scored_rows", "_layout", "_word_parts"})
+# Words whose tokens and character features the evidence keeps (a few hundred bytes each).
+WORD_PARTS_LIMIT = 50_000
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
 
@@ -306,12 +308,18 @@ class Classifier:
         owners: list[int] = []
         shares: list[float] = []
         tokens: list[tuple[int, str]] = []  # (word index, token)
-        for wi, (_, _, w) in enumerate(found):
-            w = self._fold(w)  # folding per word equals folding the text (see identity.fold)
-            for t in tok_re.findall(w):
-                tokens.append((wi, t))
-            chars = self.char_vectorizer.word_features(w).tolist()
-            feats.extend(j + n_word for j in chars)
+        parts = self.__dict__.get("_word_parts")
+        if parts is None or len(parts) > WORD_PARTS_LIMIT:
+            parts = self._word_parts = {}
+        for wi, (_, _, raw) in enumerate(found):
+            known = parts.get(raw)
+            if known is None:
+                w = self._fold(raw)  # folding per word equals folding the text (identity.fold)
+                chars = [j + n_word for j in self.char_vectorizer.word_features(w).tolist()]
+                known = parts[raw] = (tok_re.findall(w), chars)
+            word_tokens, chars = known
+            tokens.extend((wi, t) for t in word_tokens)
+            feats.extend(chars)
             owners.extend([wi] * len(chars))
             shares.extend([1.0] * len(chars))
         for i, (wi, t) in enumerate(tokens):
