@@ -31,7 +31,7 @@ from models.types import Span
 _WORD = re.compile(r"\S+")
 # Caches built while scoring, never saved with the model.
 _UNPICKLED = frozenset({"_word_analyzer", "_scored_rows", "_layout", "_word_parts"})
-# Words whose tokens and character features the evidence keeps (a few hundred bytes each).
+# Words whose folded form and tokens the evidence keeps (about 260 bytes each: 13 MB at most).
 WORD_PARTS_LIMIT = 50_000
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
@@ -303,10 +303,9 @@ class Classifier:
         n_word = len(self.word_vectorizer.vocabulary_)
         word_vocab = self.word_vectorizer.vocabulary_
         tok_re = re.compile(self.word_vectorizer.token_pattern)
-        # Every occurrence in the order it is met: (feature, word index, share).
-        feats: list[int] = []
-        owners: list[int] = []
-        shares: list[float] = []
+        # Every occurrence in the order it is met: each word's character n-grams, word by word,
+        # then the word unigrams and bigrams; (feature, word index, share) each.
+        char_blocks: list[np.ndarray] = []
         tokens: list[tuple[int, str]] = []  # (word index, token)
         parts = self.__dict__.get("_word_parts")
         if parts is None or len(parts) > WORD_PARTS_LIMIT:
@@ -315,13 +314,13 @@ class Classifier:
             known = parts.get(raw)
             if known is None:
                 w = self._fold(raw)  # folding per word equals folding the text (identity.fold)
-                chars = [j + n_word for j in self.char_vectorizer.word_features(w).tolist()]
-                known = parts[raw] = (tok_re.findall(w), chars)
-            word_tokens, chars = known
+                known = parts[raw] = (w, tuple(tok_re.findall(w)))
+            folded, word_tokens = known
             tokens.extend((wi, t) for t in word_tokens)
-            feats.extend(chars)
-            owners.extend([wi] * len(chars))
-            shares.extend([1.0] * len(chars))
+            char_blocks.append(self.char_vectorizer.word_features(folded))
+        feats: list[int] = []
+        owners: list[int] = []
+        shares: list[float] = []
         for i, (wi, t) in enumerate(tokens):
             j = word_vocab.get(t)
             if j is not None:
@@ -334,13 +333,20 @@ class Classifier:
                     feats.extend((j, j))
                     owners.extend((wi, tokens[i + 1][0]))
                     shares.extend((0.5, 0.5))
+        per_word = np.array([block.size for block in char_blocks])
+        met = np.concatenate(
+            [np.concatenate(char_blocks).astype(np.int64) + n_word, np.asarray(feats, np.int64)]
+        )
+        met_owner = np.concatenate(
+            [np.repeat(np.arange(len(found)), per_word), np.asarray(owners, np.int64)]
+        )
+        met_share = np.concatenate([np.ones(int(per_word.sum())), np.asarray(shares)])
         words = [(a, b) for a, b, _ in found]
-        if not feats:
+        if not met.size:
             empty = np.zeros(0, dtype=np.int64)
             return words, columns, values, empty, empty, (np.zeros(0), np.zeros(1, dtype=int))
         # Group the occurrences by feature, features in the order first met, each group in the
         # order its occurrences were met (a stable sort on the rank of the feature's first one).
-        met = np.asarray(feats, dtype=np.int64)
         unique, first, inverse = np.unique(met, return_index=True, return_inverse=True)
         rank = np.empty(unique.size, dtype=np.int64)
         rank[np.argsort(first, kind="stable")] = np.arange(unique.size)
@@ -348,8 +354,8 @@ class Classifier:
         features = unique[np.argsort(first, kind="stable")]
         counts = np.bincount(rank[inverse], minlength=unique.size)
         bounds = np.concatenate([[0], np.cumsum(counts)])
-        owner = np.asarray(owners, dtype=np.int64)[grouped]
-        share = np.asarray(shares, dtype=np.float64)[grouped]
+        owner = met_owner[grouped]
+        share = met_share[grouped]
         return words, columns, values, features, owner, (share, bounds)
 
     def _row(self, text: str) -> sp.csr_matrix:
