@@ -11,11 +11,11 @@ The object holds only scikit-learn vectorizers and numpy arrays, so it pickles w
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -124,10 +124,19 @@ def fold_text(text: str, identities: bool, concepts: bool, context: bool = False
     return concepts_mark(text) if concepts else text
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _fold_word(word: str, identities: bool, concepts: bool) -> str:
-    # The evidence folds every word of a held comment on its own; words repeat across comments.
-    return fold_text(word, identities, concepts)
+class _Layout(NamedTuple):
+    """A text's feature occurrences for the evidence, the same for every category: the row's
+    sorted columns and values, the features in the order first met, and per occurrence (grouped
+    by feature) its feature's index in `features`, its word, its share and its feature's total."""
+
+    words: list[tuple[int, int]]
+    columns: np.ndarray
+    values: np.ndarray
+    features: np.ndarray
+    group: np.ndarray
+    owner: np.ndarray
+    share: np.ndarray
+    total: np.ndarray
 
 
 class Classifier:
@@ -166,10 +175,6 @@ class Classifier:
         """One word, or with `whole` a whole text, as the vectorisers see it."""
         # Models pickled before these steps existed lack the attributes: they take none of them.
         flags = self.__dict__
-        if not whole:
-            return _fold_word(
-                text, flags.get("fold_identities", False), flags.get("mark_concepts", False)
-            )
         return fold_text(
             text,
             flags.get("fold_identities", False),
@@ -178,13 +183,6 @@ class Classifier:
         )
 
     def features(self, normalised: Sequence[str]) -> sp.csr_matrix:
-        if len(normalised) == 1:
-            # Evidence for a comment the batch path just scored: its rows are at hand. Every
-            # step of the vectorisers works row by row, so its row equals a fresh transform.
-            index, words, chars = self.__dict__.get("_scored_rows", ({}, None, None))
-            row = index.get(normalised[0])
-            if row is not None:
-                return sp.hstack([words[row], chars[row]], format="csr")
         normalised = [self._fold(t, whole=True) for t in normalised]
         return sp.hstack(
             [
@@ -267,22 +265,19 @@ class Classifier:
         layout = self._word_layout(norm.text)
         if layout is None:
             return []
-        words, columns, values, features, owners, shares = layout
         # Each occurrence's share of its feature's contribution, added up per word in the same
         # order as a loop over features and their occurrences would (the same sums, bit for bit).
-        weight = np.zeros(features.size)
+        weight = np.zeros(layout.features.size)
+        columns = layout.columns
         if columns.size:  # a feature the whole text's folding hid has no weight
-            contrib = values * self.coef[columns, k]
-            at = np.minimum(np.searchsorted(columns, features), columns.size - 1)
-            weight = np.where(columns[at] == features, contrib[at], 0.0)
-        group = np.repeat(np.arange(features.size), np.diff(shares[1]))
-        totals = np.bincount(group, weights=shares[0], minlength=features.size)
-        score = np.bincount(
-            owners, weights=weight[group] * shares[0] / totals[group], minlength=len(words)
-        )
-        return [(a, b, s) for (a, b), s in zip(words, score.tolist(), strict=True)]
+            contrib = layout.values * self.coef[columns, k]
+            at = np.minimum(np.searchsorted(columns, layout.features), columns.size - 1)
+            weight = np.where(columns[at] == layout.features, contrib[at], 0.0)
+        each = weight[layout.group] * layout.share / layout.total
+        score = np.bincount(layout.owner, weights=each, minlength=len(layout.words))
+        return [(a, b, s) for (a, b), s in zip(layout.words, score.tolist(), strict=True)]
 
-    def _word_layout(self, text: str) -> tuple | None:
+    def _word_layout(self, text: str) -> _Layout | None:
         """Which word each feature occurrence of `text` belongs to, with its share; the part of
         the evidence that is the same for every category, kept for the text asked last (a held
         comment is often explained for two or three categories in a row)."""
@@ -293,7 +288,7 @@ class Classifier:
         self._layout = (text, layout)  # one tuple, replaced whole
         return layout
 
-    def _build_layout(self, text: str) -> tuple | None:
+    def _build_layout(self, text: str) -> _Layout | None:
         found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         if not found:
             return None
@@ -312,7 +307,7 @@ class Classifier:
             parts = self._word_parts = {}
         for wi, (_, _, raw) in enumerate(found):
             known = parts.get(raw)
-            if known is None:
+            if known is None:  # words repeat across comments: each is folded once
                 w = self._fold(raw)  # folding per word equals folding the text (identity.fold)
                 known = parts[raw] = (w, tuple(tok_re.findall(w)))
             folded, word_tokens = known
@@ -342,25 +337,24 @@ class Classifier:
         )
         met_share = np.concatenate([np.ones(int(per_word.sum())), np.asarray(shares)])
         words = [(a, b) for a, b, _ in found]
-        if not met.size:
-            empty = np.zeros(0, dtype=np.int64)
-            return words, columns, values, empty, empty, (np.zeros(0), np.zeros(1, dtype=int))
         # Group the occurrences by feature, features in the order first met, each group in the
         # order its occurrences were met (a stable sort on the rank of the feature's first one).
         unique, first, inverse = np.unique(met, return_index=True, return_inverse=True)
+        by_first = np.argsort(first, kind="stable")
         rank = np.empty(unique.size, dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(unique.size)
+        rank[by_first] = np.arange(unique.size)
         grouped = np.argsort(rank[inverse], kind="stable")
-        features = unique[np.argsort(first, kind="stable")]
-        counts = np.bincount(rank[inverse], minlength=unique.size)
-        bounds = np.concatenate([[0], np.cumsum(counts)])
-        owner = met_owner[grouped]
+        group = rank[inverse][grouped]
         share = met_share[grouped]
-        return words, columns, values, features, owner, (share, bounds)
+        total = np.bincount(group, weights=share, minlength=unique.size)[group]
+        return _Layout(
+            words, columns, values, unique[by_first], group, met_owner[grouped], share, total
+        )
 
     def _row(self, text: str) -> sp.csr_matrix:
         """The feature row of one normalised text: from the last batch when it was scored
-        there (sliced from its rows, without scipy's indexing), else vectorised now."""
+        there (sliced from its rows, without scipy's indexing), else vectorised now. Every step
+        of the vectorisers works row by row, so a batch's row equals a fresh transform."""
         index, words, chars = self.__dict__.get("_scored_rows", ({}, None, None))
         row = index.get(text)
         if row is None:
