@@ -55,7 +55,7 @@ def _may_flood(text: str, max_repeat: int) -> bool:
     without a long run of one character is settled here. Other text takes the full pattern
     (case-insensitive matching folds some non-ASCII letters that lower() does not).
     """
-    if not text.isascii() or _char_run(text, max_repeat):
+    if not text.isascii() or _char_pattern(max_repeat).search(text):
         return True
     words = _WORD.findall(text.lower())
     run = 1
@@ -69,10 +69,6 @@ def _may_flood(text: str, max_repeat: int) -> bool:
 @lru_cache(maxsize=32)
 def _char_pattern(max_repeat: int) -> re.Pattern[str]:
     return re.compile(rf"(.)\1{{{max_repeat},}}", re.DOTALL | re.IGNORECASE)
-
-
-def _char_run(text: str, max_repeat: int) -> bool:
-    return _char_pattern(max_repeat).search(text) is not None
 
 
 def shouting_findings(text: str, rule: ShoutingRule, *, prefilter: bool = True) -> list[Finding]:
